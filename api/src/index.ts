@@ -1,0 +1,4 @@
+export * from './errors';
+export * from './meta';
+export * from './schema';
+export * from './kinds';
