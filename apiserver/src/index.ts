@@ -1,1 +1,34 @@
-export {};
+// @kubets/apiserver: the API server (HTTP layer, registry, discovery, OpenAPI) and its storage.
+import { parseApiServerFlags, type ApiServerFlags } from './flags';
+import { startApiServer, type ApiServerOptions, type RunningApiServer } from './server';
+import { setVerbosity } from './observability/log';
+
+export { startApiServer, versionInfo, type ApiServerOptions, type RunningApiServer } from './server';
+export { parseApiServerFlags, type ApiServerFlags } from './flags';
+export type { NodeConnection, KubeletLocation } from './nodes/connection';
+export { MemoryStorage } from './testing/memory-storage';
+
+export function optionsFromFlags(f: ApiServerFlags): ApiServerOptions {
+  return {
+    etcdServers: f.etcdServers,
+    etcdPrefix: f.etcdPrefix,
+    bindAddress: f.bindAddress,
+    port: f.port,
+    serviceClusterIpRange: f.serviceClusterIpRange,
+    serviceNodePortRange: f.serviceNodePortRange,
+    etcdCompactionIntervalMs: f.etcdCompactionIntervalMs,
+    ...(f.dataDir ? { dataDir: f.dataDir } : {}),
+  };
+}
+
+/** `kts apiserver`: serve until the signal aborts. */
+export async function run(argv: string[] | ApiServerFlags, signal: AbortSignal): Promise<void> {
+  const flags = Array.isArray(argv) ? parseApiServerFlags(argv) : argv;
+  setVerbosity(flags.verbosity);
+  const server: RunningApiServer = await startApiServer({ ...optionsFromFlags(flags), signal });
+  if (signal.aborted) return server.close();
+  await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  await server.close();
+}
+export { EtcdStorage, CachedStorage } from './storage';
+export { startEmbeddedEtcd, freePort } from './etcd';

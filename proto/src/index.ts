@@ -1,1 +1,3 @@
 export {};
+export * from './cri';
+export * from './k8s';

@@ -2,8 +2,100 @@
 import type { KindDef } from '../schema/kind';
 import { NamespaceKind } from './core/namespace';
 import { ConfigMapKind } from './core/configmap';
+import { PodKind } from './core/pod';
+import { NodeKind } from './core/node';
+import { ServiceKind } from './core/service';
+import { EndpointsKind } from './core/endpoints';
+import { SecretKind } from './core/secret';
+import { ServiceAccountKind } from './core/serviceaccount';
+import { EventKind } from './core/event';
+import { ReplicationControllerKind } from './core/replicationcontroller';
+import { LimitRangeKind } from './core/limitrange';
+import { ResourceQuotaKind } from './core/resourcequota';
+import { BindingKind } from './core/binding';
+import { EndpointSliceKind } from './discovery/endpointslice';
+import { DeploymentKind } from './apps/deployment';
+import { ReplicaSetKind } from './apps/replicaset';
+import { DaemonSetKind } from './apps/daemonset';
+import { StatefulSetKind } from './apps/statefulset';
+import { JobKind } from './batch/job';
+import { CronJobKind } from './batch/cronjob';
+import { LeaseKind } from './coordination/lease';
+import { RoleKind, ClusterRoleKind } from './rbac/role';
+import { RoleBindingKind, ClusterRoleBindingKind } from './rbac/rolebinding';
+import { PriorityClassKind } from './scheduling/priorityclass';
 
+export { objectSchema, age, humanDuration } from './common';
 export * from './core/namespace';
 export * from './core/configmap';
+export * from './core/pod';
+export * from './core/pod-validation';
+export * from './core/pod-table';
+export * from './core/object-reference';
+export * from './core/node';
+export * from './core/service';
+export * from './core/endpoints';
+export * from './core/secret';
+export * from './core/serviceaccount';
+export * from './core/event';
+export * from './core/replicationcontroller';
+export * from './core/limitrange';
+export * from './core/resourcequota';
+export * from './core/binding';
+export * from './discovery/endpointslice';
+export * from './apps/deployment';
+export * from './apps/replicaset';
+export * from './apps/daemonset';
+export * from './apps/statefulset';
+export * from './batch/job';
+export * from './batch/cronjob';
+export * from './coordination/lease';
+export * from './rbac/common';
+export * from './rbac/role';
+export * from './rbac/rolebinding';
+export * from './scheduling/priorityclass';
+export * from './autoscaling/scale';
 
-export const allKinds: KindDef[] = [NamespaceKind, ConfigMapKind] as unknown as KindDef[];
+export const allKinds: KindDef[] = [
+  NamespaceKind,
+  PodKind,
+  ServiceKind,
+  EndpointsKind,
+  NodeKind,
+  ConfigMapKind,
+  SecretKind,
+  EventKind,
+  ServiceAccountKind,
+  ReplicationControllerKind,
+  LimitRangeKind,
+  ResourceQuotaKind,
+  BindingKind,
+  DeploymentKind,
+  ReplicaSetKind,
+  DaemonSetKind,
+  StatefulSetKind,
+  JobKind,
+  CronJobKind,
+  LeaseKind,
+  EndpointSliceKind,
+  RoleKind,
+  ClusterRoleKind,
+  RoleBindingKind,
+  ClusterRoleBindingKind,
+  PriorityClassKind,
+] as unknown as KindDef[];
+
+/**
+ * Looks a kind up by group and version plus its Kind, plural, singular or a short name (case-insensitive).
+ * An empty version matches any version of the group.
+ */
+export function findKind(group: string, version: string, kindOrPluralOrShortName: string): KindDef | undefined {
+  const q = kindOrPluralOrShortName.toLowerCase();
+  const candidates = allKinds.filter((k) => k.group === group && (!version || k.version === version));
+  return (
+    candidates.find((k) => k.kind === kindOrPluralOrShortName) ??
+    candidates.find((k) => k.plural === q) ??
+    candidates.find((k) => k.kind.toLowerCase() === q || k.singular === q) ??
+    candidates.find((k) => k.shortNames.includes(q))
+  );
+}

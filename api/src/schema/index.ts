@@ -1,2 +1,5 @@
 export * from './builders';
 export * from './kind';
+export * from './validate';
+export * from './defaults';
+export * from './quantity';

@@ -51,8 +51,11 @@ export interface WatchStream {
   close(): void;
 }
 
-/** Returns the new object, or null to abort without writing (no-op update). Throw to fail. */
-export type UpdateFn = (current: KubeObject) => KubeObject | Promise<KubeObject>;
+/**
+ * Returns the new object, or null to abort without writing (no-op update). Throw to fail.
+ * `current` is a private copy: tryUpdate may mutate and return it.
+ */
+export type UpdateFn = (current: KubeObject) => KubeObject | null | Promise<KubeObject | null>;
 
 export interface Storage {
   /** Fails with AlreadyExists if the key exists. Returns the stored object with resourceVersion set. */

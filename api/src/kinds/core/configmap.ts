@@ -29,7 +29,7 @@ export const ConfigMapKind = defineKind<ConfigMap>({
     },
   },
   table: {
-    columns: [nameColumn, { name: 'Data', type: 'integer', description: 'Number of entries', priority: 0 }, ageColumn],
+    columns: [nameColumn, { name: 'Data', type: 'string', description: 'Data contains the configuration data.', priority: 0 }, ageColumn],
     cells: (o, now) => [o.metadata.name, Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length, age(o.metadata.creationTimestamp, now)],
   },
 });

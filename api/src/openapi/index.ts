@@ -1,0 +1,3 @@
+export * from './build';
+export { ComponentCollector } from './convert';
+export { groupPascal } from './paths';

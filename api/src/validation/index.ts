@@ -1,0 +1,4 @@
+export * from './field';
+export * from './names';
+export * from './objectmeta';
+export * from './object';

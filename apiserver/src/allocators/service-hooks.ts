@@ -1,0 +1,163 @@
+// Service create/update/delete hooks: ClusterIP and NodePort allocation and release.
+import { errors, type KubeObject, type StatusCause } from '@kubets/api';
+import type { KindHooks, RequestContext } from '../registry/context';
+import type { RangeAllocator } from './range';
+
+interface ServicePort {
+  name?: string;
+  port?: number;
+  protocol?: string;
+  nodePort?: number;
+}
+interface ServiceSpec {
+  type?: string;
+  clusterIP?: string;
+  clusterIPs?: string[];
+  ipFamilies?: string[];
+  ipFamilyPolicy?: string;
+  ports?: ServicePort[];
+}
+
+interface Allocated {
+  ips: string[];
+  ports: number[];
+}
+
+const invalidService = (name: string, causes: StatusCause[]) => errors.invalid({ group: '', kind: 'Service' }, name, causes);
+
+function needsNodePorts(spec: ServiceSpec): boolean {
+  return spec.type === 'NodePort' || spec.type === 'LoadBalancer';
+}
+
+export function serviceHooks(ips: RangeAllocator & { cidr: { text: string } }, ports: RangeAllocator & { range: { min: number; max: number } }): KindHooks {
+  const allocated = new WeakMap<KubeObject, Allocated>();
+  const track = (obj: KubeObject): Allocated => {
+    let a = allocated.get(obj);
+    if (!a) allocated.set(obj, (a = { ips: [], ports: [] }));
+    return a;
+  };
+  const owner = (obj: KubeObject) => `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+
+  async function allocateIP(obj: KubeObject, spec: ServiceSpec, ctx: RequestContext): Promise<void> {
+    if (spec.type === 'ExternalName') {
+      delete spec.clusterIP;
+      delete spec.clusterIPs;
+      return;
+    }
+    const name = obj.metadata.name ?? '';
+    let ip = spec.clusterIP || spec.clusterIPs?.[0] || '';
+    if (ip === 'None') {
+      spec.clusterIP = 'None';
+      spec.clusterIPs = ['None'];
+      return;
+    }
+    if (ip) {
+      if (!ips.contains(ip)) {
+        throw invalidService(name, [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs', message: `Invalid value: ["${ip}"]: failed to allocate IP ${ip}: the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${ips.cidr.text}` }]);
+      }
+      if (!(await ips.allocate(ip, owner(obj), ctx.dryRun))) {
+        throw invalidService(name, [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs', message: `Invalid value: ["${ip}"]: failed to allocate IP ${ip}: provided IP is already allocated` }]);
+      }
+    } else {
+      ip = await ips.allocateNext(owner(obj), ctx.dryRun);
+    }
+    if (!ctx.dryRun) track(obj).ips.push(ip);
+    spec.clusterIP = ip;
+    spec.clusterIPs = [ip];
+    spec.ipFamilies = spec.ipFamilies ?? ['IPv4'];
+    spec.ipFamilyPolicy = spec.ipFamilyPolicy ?? 'SingleStack';
+  }
+
+  async function allocatePorts(obj: KubeObject, spec: ServiceSpec, ctx: RequestContext, keep: Set<number>): Promise<void> {
+    const name = obj.metadata.name ?? '';
+    const list = spec.ports ?? [];
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i]!;
+      if (p.nodePort && keep.has(p.nodePort)) continue;
+      if (p.nodePort) {
+        const v = String(p.nodePort);
+        if (!ports.contains(v)) {
+          throw invalidService(name, [{ reason: 'FieldValueInvalid', field: `spec.ports[${i}].nodePort`, message: `Invalid value: ${p.nodePort}: provided port is not in the valid range. The range of valid ports is ${ports.range.min}-${ports.range.max}` }]);
+        }
+        if (!(await ports.allocate(v, owner(obj), ctx.dryRun))) {
+          throw invalidService(name, [{ reason: 'FieldValueInvalid', field: `spec.ports[${i}].nodePort`, message: `Invalid value: ${p.nodePort}: provided port is already allocated` }]);
+        }
+      } else {
+        p.nodePort = Number(await ports.allocateNext(owner(obj), ctx.dryRun));
+      }
+      if (!ctx.dryRun) track(obj).ports.push(p.nodePort);
+    }
+  }
+
+  async function releaseTracked(obj: KubeObject): Promise<void> {
+    const a = allocated.get(obj);
+    if (!a) return;
+    allocated.delete(obj);
+    for (const ip of a.ips) await ips.release(ip);
+    for (const p of a.ports) await ports.release(String(p));
+  }
+
+  function nodePortsOf(spec: ServiceSpec | undefined): number[] {
+    return (spec?.ports ?? []).map((p) => p.nodePort).filter((n): n is number => typeof n === 'number' && n > 0);
+  }
+
+  return {
+    async beforeCreate(obj, ctx) {
+      const spec = ((obj.spec ??= {}) as ServiceSpec);
+      spec.type = spec.type || 'ClusterIP';
+      await allocateIP(obj, spec, ctx);
+      if (needsNodePorts(spec)) await allocatePorts(obj, spec, ctx, new Set());
+      else for (const p of spec.ports ?? []) delete p.nodePort;
+    },
+    async createFailed(obj) {
+      await releaseTracked(obj);
+    },
+    async beforeUpdate(obj, old, ctx) {
+      const spec = ((obj.spec ??= {}) as ServiceSpec);
+      const oldSpec = (old.spec ?? {}) as ServiceSpec;
+      spec.type = spec.type || 'ClusterIP';
+      const oldType = oldSpec.type || 'ClusterIP';
+      if (spec.type !== 'ExternalName' && oldType !== 'ExternalName') {
+        if (!spec.clusterIP && oldSpec.clusterIP) spec.clusterIP = oldSpec.clusterIP;
+        if (!spec.clusterIPs?.length && oldSpec.clusterIPs) spec.clusterIPs = oldSpec.clusterIPs;
+        if (spec.clusterIP !== oldSpec.clusterIP) {
+          throw invalidService(obj.metadata.name ?? '', [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', message: `Invalid value: []string{"${spec.clusterIP ?? ''}"}: may not change once set` }]);
+        }
+        if (!spec.ipFamilies && oldSpec.ipFamilies) spec.ipFamilies = oldSpec.ipFamilies;
+        if (!spec.ipFamilyPolicy && oldSpec.ipFamilyPolicy) spec.ipFamilyPolicy = oldSpec.ipFamilyPolicy;
+      } else if (spec.type !== 'ExternalName' && oldType === 'ExternalName') {
+        await allocateIP(obj, spec, ctx);
+      } else if (spec.type === 'ExternalName') {
+        delete spec.clusterIP;
+        delete spec.clusterIPs;
+      }
+      if (needsNodePorts(spec)) {
+        const oldPorts = oldSpec.ports ?? [];
+        for (const p of spec.ports ?? []) {
+          if (p.nodePort) continue;
+          const prev = oldPorts.find((o) => (o.name ?? '') === (p.name ?? '') && o.port === p.port && (o.protocol ?? 'TCP') === (p.protocol ?? 'TCP'));
+          if (prev?.nodePort && needsNodePorts(oldSpec)) p.nodePort = prev.nodePort;
+        }
+        await allocatePorts(obj, spec, ctx, new Set(needsNodePorts(oldSpec) ? nodePortsOf(oldSpec) : []));
+      } else {
+        for (const p of spec.ports ?? []) delete p.nodePort;
+      }
+    },
+    async updateFailed(obj) {
+      await releaseTracked(obj);
+    },
+    async afterUpdate(obj, old) {
+      allocated.delete(obj);
+      const oldSpec = (old.spec ?? {}) as ServiceSpec;
+      const spec = (obj.spec ?? {}) as ServiceSpec;
+      const still = new Set(nodePortsOf(spec));
+      for (const p of nodePortsOf(oldSpec)) if (!still.has(p)) await ports.release(String(p));
+      if (oldSpec.clusterIP && oldSpec.clusterIP !== 'None' && spec.clusterIP !== oldSpec.clusterIP && ips.contains(oldSpec.clusterIP)) await ips.release(oldSpec.clusterIP);
+    },
+    async afterDelete(obj) {
+      const spec = (obj.spec ?? {}) as ServiceSpec;
+      for (const ip of spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])) if (ip !== 'None' && ips.contains(ip)) await ips.release(ip);
+      for (const p of nodePortsOf(spec)) await ports.release(String(p));
+    },
+  };
+}

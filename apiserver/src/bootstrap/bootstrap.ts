@@ -1,0 +1,86 @@
+// Objects every cluster starts with: the system namespaces and the `kubernetes` Service (first IP of the
+// service range) with Endpoints/EndpointSlice pointing at this apiserver. Idempotent across restarts.
+import type { KubeObject } from '@kubets/api';
+import type { RequestContext } from '../registry/context';
+import type { ResourceStore } from '../registry/store';
+
+export interface BootstrapDeps {
+  storeFor(group: string, version: string, resource: string): ResourceStore | undefined;
+  /** first IP of the service range (10.96.0.1) */
+  kubernetesServiceIP: string;
+  /** address and port clients (and pods) use to reach this apiserver */
+  advertiseAddress: string;
+  port: number;
+}
+
+export const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+function ctx(namespace: string, name: string): RequestContext {
+  return { namespace, name, subresource: '', query: new URLSearchParams(), manager: 'kube-apiserver', fieldValidation: 'Ignore', dryRun: false, warnings: [] };
+}
+
+async function ensure(store: ResourceStore | undefined, namespace: string, obj: KubeObject, needsUpdate?: (cur: KubeObject) => KubeObject | undefined): Promise<void> {
+  if (!store) return;
+  const name = obj.metadata.name!;
+  try {
+    const cur = await store.get(ctx(namespace, name));
+    const next = needsUpdate?.(structuredClone(cur));
+    if (next) await store.updateWith(ctx(namespace, name), () => next, 'Update');
+  } catch (e) {
+    if ((e as { status?: { code?: number } }).status?.code !== 404) throw e;
+    try {
+      await store.createObject(ctx(namespace, name), obj, 'Update');
+    } catch (e2) {
+      if ((e2 as { status?: { code?: number } }).status?.code !== 409) throw e2;
+    }
+  }
+}
+
+export async function bootstrap(d: BootstrapDeps): Promise<void> {
+  const namespaces = d.storeFor('', 'v1', 'namespaces');
+  for (const ns of systemNamespaces) {
+    await ensure(namespaces, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, (cur) =>
+      cur.metadata.labels?.['kubernetes.io/metadata.name'] === ns ? undefined : cur,
+    );
+  }
+  const port = { name: 'https', port: 443, protocol: 'TCP', targetPort: d.port };
+  await ensure(
+    d.storeFor('', 'v1', 'services'),
+    'default',
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: { type: 'ClusterIP', clusterIP: d.kubernetesServiceIP, ports: [port], sessionAffinity: 'None' },
+    },
+    (cur) => {
+      const spec = cur.spec as { ports?: { targetPort?: number | string }[] };
+      if (spec.ports?.length === 1 && spec.ports[0]!.targetPort === d.port) return undefined;
+      spec.ports = [port];
+      return cur;
+    },
+  );
+  const subsets = [{ addresses: [{ ip: d.advertiseAddress }], ports: [{ name: 'https', port: d.port, protocol: 'TCP' }] }];
+  await ensure(
+    d.storeFor('', 'v1', 'endpoints'),
+    'default',
+    { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } }, subsets },
+    (cur) => (JSON.stringify(cur.subsets) === JSON.stringify(subsets) ? undefined : { ...cur, subsets }),
+  );
+  const slice = {
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [d.advertiseAddress], conditions: { ready: true } }],
+    ports: [{ name: 'https', port: d.port, protocol: 'TCP' }],
+  };
+  await ensure(
+    d.storeFor('discovery.k8s.io', 'v1', 'endpointslices'),
+    'default',
+    {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes', 'endpointslice.kubernetes.io/managed-by': 'kube-apiserver' } },
+      ...slice,
+    },
+    (cur) => (JSON.stringify({ e: cur.endpoints, p: cur.ports }) === JSON.stringify({ e: slice.endpoints, p: slice.ports }) ? undefined : { ...cur, ...slice }),
+  );
+}

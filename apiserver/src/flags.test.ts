@@ -1,0 +1,18 @@
+import { parseApiServerFlags, parseDuration } from './flags';
+
+describe('parseApiServerFlags', () => {
+  it('has kube-apiserver defaults', () => {
+    expect(parseApiServerFlags([])).toMatchObject({ serviceClusterIpRange: '10.96.0.0/12', serviceNodePortRange: '30000-32767', etcdPrefix: '/registry', bindAddress: '127.0.0.1' });
+  });
+  it('parses kube-apiserver flag names in both forms', () => {
+    const f = parseApiServerFlags(['--etcd-servers=http://a:1,http://b:2', '--secure-port', '7443', '--bind-address=127.0.0.2', '--service-cluster-ip-range', '10.0.0.0/24', '--service-node-port-range=31000-31010', '--etcd-prefix=/kts', '-v=4', '--etcd-compaction-interval=1m30s']);
+    expect(f).toMatchObject({ etcdServers: ['http://a:1', 'http://b:2'], port: 7443, bindAddress: '127.0.0.2', serviceClusterIpRange: '10.0.0.0/24', serviceNodePortRange: '31000-31010', etcdPrefix: '/kts', verbosity: 4, etcdCompactionIntervalMs: 90_000 });
+    expect(parseApiServerFlags(['--port', '8080']).port).toBe(8080);
+  });
+  it('rejects unknown flags and bad values', () => {
+    expect(() => parseApiServerFlags(['--nope'])).toThrow('unknown flag');
+    expect(() => parseApiServerFlags(['--secure-port=abc'])).toThrow('invalid value');
+    expect(() => parseApiServerFlags(['--secure-port'])).toThrow('needs an argument');
+    expect(() => parseDuration('5x')).toThrow();
+  });
+});

@@ -1,0 +1,89 @@
+// pods/log (HTTP stream passthrough) and pods/exec|attach|portforward (raw upgrade passthrough) to the kubelet.
+import * as http from 'node:http';
+import * as net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { errors, type KubeObject } from '@kubets/api';
+import type { NodeConnection } from './connection';
+
+function podContainer(pod: KubeObject, requested: string | null): string {
+  if (requested) return requested;
+  const spec = (pod.spec ?? {}) as { containers?: { name: string }[] };
+  const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
+  if (annotated) return annotated;
+  const containers = spec.containers ?? [];
+  if (containers.length === 1) return containers[0]!.name;
+  if (containers.length === 0) throw errors.badRequest(`a container name must be specified for pod ${pod.metadata.name}`);
+  throw errors.badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.map((c) => c.name).join(' ')}]`);
+}
+
+function nodeOf(pod: KubeObject): string {
+  const n = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
+  if (!n) throw errors.badRequest(`pod ${pod.metadata.name} does not have a host assigned`);
+  return n;
+}
+
+/** GET pods/<name>/log → kubelet /containerLogs/<ns>/<pod>/<container>?<query>, streamed through. */
+export async function proxyPodLog(nodes: NodeConnection, pod: KubeObject, query: URLSearchParams, res: http.ServerResponse): Promise<void> {
+  const container = podContainer(pod, query.get('container'));
+  const loc = await nodes.kubeletFor(nodeOf(pod));
+  const q = new URLSearchParams(query);
+  q.delete('container');
+  const path = `/containerLogs/${pod.metadata.namespace}/${pod.metadata.name}/${container}${q.toString() ? `?${q}` : ''}`;
+  await new Promise<void>((resolve, reject) => {
+    const upstream = http.get({ host: loc.host, port: loc.port, path }, (up) => {
+      res.writeHead(up.statusCode ?? 500, { 'Content-Type': up.headers['content-type'] ?? 'text/plain', 'Transfer-Encoding': 'chunked' });
+      res.flushHeaders();
+      up.on('data', (c: Buffer) => res.write(c));
+      up.on('end', () => {
+        res.end();
+        resolve();
+      });
+      up.on('error', () => {
+        res.end();
+        resolve();
+      });
+    });
+    upstream.on('error', (e) => reject(errors.unavailable(`error dialing kubelet: ${e.message}`)));
+    res.on('close', () => upstream.destroy());
+  });
+}
+
+/** Forwards an upgrade request (WebSocket or SPDY) verbatim to the kubelet path and pipes the sockets. */
+export async function proxyPodUpgrade(
+  nodes: NodeConnection,
+  pod: KubeObject,
+  sub: 'exec' | 'attach' | 'portforward',
+  req: http.IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  query: URLSearchParams,
+): Promise<void> {
+  const loc = await nodes.kubeletFor(nodeOf(pod));
+  const path =
+    sub === 'portforward'
+      ? `/portforward/${pod.metadata.namespace}/${pod.metadata.name}${query.toString() ? `?${query}` : ''}`
+      : `/${sub}/${pod.metadata.namespace}/${pod.metadata.name}/${podContainer(pod, query.get('container'))}?${query}`;
+  const upstream = net.connect(loc.port, loc.host);
+  await new Promise<void>((resolve, reject) => {
+    upstream.once('connect', resolve);
+    upstream.once('error', (e) => reject(errors.unavailable(`error dialing kubelet: ${e.message}`)));
+  });
+  const lines = [`${req.method} ${path} HTTP/1.1`];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const k = req.rawHeaders[i]!;
+    if (k.toLowerCase() === 'host') lines.push(`Host: ${loc.host}:${loc.port}`);
+    else lines.push(`${k}: ${req.rawHeaders[i + 1]}`);
+  }
+  upstream.write(lines.join('\r\n') + '\r\n\r\n');
+  if (head.length) upstream.write(head);
+  upstream.pipe(socket);
+  socket.pipe(upstream);
+  const close = () => {
+    upstream.destroy();
+    socket.destroy();
+  };
+  upstream.on('error', close);
+  socket.on('error', close);
+  upstream.on('close', close);
+  socket.on('close', close);
+}

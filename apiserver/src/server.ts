@@ -1,0 +1,323 @@
+// The API server: storage + watch caches + per-kind stores behind an HTTP server (express for the app,
+// our own path parsing for the REST tree). Plain HTTP until authentication exists.
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import express from 'express';
+import { allKinds, errors, type KindDef } from '@kubets/api';
+import type { Storage } from './storage/interface';
+import { EtcdStorage } from './storage/etcd-store';
+import { CachedStorage } from './storage/watch-cache';
+import { startCompactor, type Compactor } from './storage/compactor';
+import { ResourceStore } from './registry/store';
+import type { KindHooks, RegistryDeps } from './registry/context';
+import { collectionPrefix } from './registry/keys';
+import { nodePortAllocator, serviceIpAllocator } from './allocators/range';
+import { serviceHooks } from './allocators/service-hooks';
+import { bootstrap } from './bootstrap/bootstrap';
+import { namespaceHooks } from './registry/kinds/namespace-hooks';
+import { Discovery, aggregatedV2, aggregatedV2beta1, negotiateDiscovery } from './discovery/discovery';
+import { OpenAPIService } from './openapi/openapi';
+import { ApiHandler } from './http/api-handler';
+import { parseRequestInfo, type RequestInfo } from './http/request-info';
+import { toStatusError, writeJson, writeStatus } from './http/errors';
+import { NodeObjectConnection, type NodeConnection } from './nodes/connection';
+import { proxyPodUpgrade } from './nodes/pod-proxy';
+import { recordRequest, metricsText } from './observability/metrics';
+import { logError, logLine } from './observability/log';
+
+export interface ApiServerOptions {
+  etcdServers: string[];
+  bindAddress: string;
+  port: number;
+  serviceClusterIpRange: string;
+  serviceNodePortRange: string;
+  dataDir?: string;
+  signal?: AbortSignal;
+  /** default /registry */
+  etcdPrefix?: string;
+  /** Use this storage instead of etcd (tests). */
+  storage?: Storage;
+  /** Kinds served (default allKinds). */
+  kinds?: KindDef[];
+  /** etcd compaction interval (default 5m; 0 disables). */
+  etcdCompactionIntervalMs?: number;
+  /** Override how the kubelet of a node is reached. */
+  nodeConnection?: NodeConnection;
+}
+
+export interface RunningApiServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export const versionInfo = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.0-kts',
+  gitCommit: '0000000000000000000000000000000000000000',
+  gitTreeState: 'clean',
+  buildDate: '2026-01-01T00:00:00Z',
+  goVersion: 'n/a',
+  compiler: 'kts',
+  platform: 'linux/amd64',
+};
+
+export async function startApiServer(opts: ApiServerOptions): Promise<RunningApiServer> {
+  const prefix = (opts.etcdPrefix ?? '/registry').replace(/\/+$/, '') || '/registry';
+  const kinds = opts.kinds ?? allKinds;
+  const ownsStorage = !opts.storage;
+  const storage: Storage = opts.storage ?? new EtcdStorage({ hosts: opts.etcdServers });
+  let compactor: Compactor | undefined;
+  if (storage instanceof EtcdStorage && opts.etcdCompactionIntervalMs !== 0) {
+    compactor = startCompactor(storage.client, opts.etcdCompactionIntervalMs ?? 5 * 60_000);
+  }
+
+  const caches = new Map<KindDef, CachedStorage>();
+  const cached = (def: KindDef): Storage | undefined => {
+    if (!(storage instanceof EtcdStorage)) return undefined;
+    let c = caches.get(def);
+    if (!c) {
+      c = new CachedStorage(storage, { prefix: collectionPrefix(prefix, def, '') });
+      caches.set(def, c);
+    }
+    return c;
+  };
+
+  const ips = serviceIpAllocator(storage, prefix, opts.serviceClusterIpRange);
+  const ports = nodePortAllocator(storage, prefix, opts.serviceNodePortRange);
+  const svcHooks = serviceHooks(ips, ports);
+  const hooks = (def: KindDef): KindHooks | undefined => {
+    if (def.group !== '') return undefined;
+    if (def.plural === 'services') return svcHooks;
+    if (def.plural === 'namespaces') return namespaceHooks;
+    return undefined;
+  };
+  const deps: RegistryDeps = { storage, cached, prefix, hooks, now: () => new Date() };
+  const stores = new Map<string, ResourceStore>();
+  for (const def of kinds) stores.set(`${def.group}/${def.version}/${def.plural}`, new ResourceStore(def, deps));
+  const storeFor = (g: string, v: string, r: string) => stores.get(`${g}/${v}/${r}`);
+
+  const nodes =
+    opts.nodeConnection ??
+    new NodeObjectConnection(async (name) => {
+      const s = storeFor('', 'v1', 'nodes');
+      if (!s) throw errors.notFound({ group: '', resource: 'nodes' }, name);
+      return s.storage.get(s.key('', name));
+    });
+  const api = new ApiHandler({ storeFor, nodes });
+  const discovery = new Discovery(kinds);
+  const openapi = new OpenAPIService(kinds);
+
+  let ready = false;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use((req, res) => {
+    void dispatch(req, res);
+  });
+
+  let serverAddress = `${opts.bindAddress}:${opts.port}`;
+
+  async function dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    let info: RequestInfo | undefined;
+    let code = 200;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    res.on('finish', () => {
+      const secs = Number(process.hrtime.bigint() - started) / 1e9;
+      code = res.statusCode;
+      const verb = info ? (info.verb === 'watch' ? 'WATCH' : info.verb.toUpperCase()) : (req.method ?? '');
+      recordRequest(
+        {
+          verb: info?.verb === 'list' ? 'LIST' : verb,
+          group: info?.group ?? '',
+          version: info?.version ?? '',
+          resource: info?.resource ?? '',
+          subresource: info?.subresource ?? '',
+          scope: info ? (info.name ? 'resource' : info.namespace ? 'namespace' : 'cluster') : '',
+          code: String(code),
+        },
+        secs,
+      );
+      logLine(2, 'HTTP', {
+        verb: req.method,
+        URI: req.url,
+        latency: `${(secs * 1000).toFixed(3)}ms`,
+        userAgent: req.headers['user-agent'],
+        kubectlCommand: req.headers['kubectl-command'],
+        kubectlSession: req.headers['kubectl-session'],
+        resp: code,
+      });
+    });
+    try {
+      await route(req, res, url, (i) => (info = i));
+    } catch (e) {
+      code = writeStatus(res, e);
+      if (code >= 500) logError('request failed', e, { URI: req.url });
+    }
+  }
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse, url: URL, setInfo: (i: RequestInfo) => void): Promise<void> {
+    const p = url.pathname.replace(/\/+$/, '') || '/';
+    const method = req.method ?? 'GET';
+    const getOnly = () => {
+      if (method !== 'GET' && method !== 'HEAD') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+    };
+    switch (p) {
+      case '/version':
+        getOnly();
+        return writeJson(res, 200, versionInfo);
+      case '/healthz':
+      case '/livez':
+      case '/readyz': {
+        getOnly();
+        if (p === '/readyz' || p === '/healthz') {
+          const ok = ready && (await storage.currentResourceVersion().then(() => true, () => false));
+          res.writeHead(ok ? 200 : 500, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+          res.end(ok ? 'ok' : '[-]etcd failed: reason withheld\nhealthz check failed');
+          return;
+        }
+        res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+        res.end('ok');
+        return;
+      }
+      case '/metrics': {
+        getOnly();
+        const m = await metricsText();
+        res.writeHead(200, { 'Content-Type': m.contentType });
+        res.end(m.body);
+        return;
+      }
+      case '/api':
+      case '/apis': {
+        getOnly();
+        const agg = negotiateDiscovery(req.headers.accept);
+        if (agg) {
+          return writeJson(res, 200, discovery.aggregated(p === '/api', agg), { Vary: 'Accept' }, agg === 'v2' ? aggregatedV2 : aggregatedV2beta1);
+        }
+        return writeJson(res, 200, p === '/api' ? discovery.apiVersions(serverAddress) : discovery.apiGroupList(), { Vary: 'Accept' });
+      }
+      case '/openapi/v3':
+        getOnly();
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+        res.end(openapi.index());
+        return;
+      case '/openapi/v2':
+        throw errors.pathNotFound();
+    }
+    if (p.startsWith('/openapi/v3/')) {
+      getOnly();
+      const doc = openapi.doc(p.slice('/openapi/v3/'.length));
+      if (!doc) throw errors.pathNotFound();
+      const hash = url.searchParams.get('hash');
+      const etag = `"${doc.hash}"`;
+      const headers: Record<string, string> = { 'Content-Type': 'application/json', ETag: etag };
+      headers['Cache-Control'] = hash === doc.hash ? 'public, immutable' : 'no-cache, private';
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, headers);
+        res.end();
+        return;
+      }
+      res.writeHead(200, headers);
+      res.end(doc.body);
+      return;
+    }
+    // /api/v1 and /apis/<g>/<v> resource lists, /apis/<g> group
+    const segs = p.split('/').filter(Boolean);
+    if (segs[0] === 'api' && segs.length === 2) {
+      getOnly();
+      const list = discovery.resourceList('', segs[1]!);
+      if (!list) throw errors.pathNotFound();
+      return writeJson(res, 200, list);
+    }
+    if (segs[0] === 'apis' && segs.length === 2) {
+      getOnly();
+      const g = discovery.apiGroupDoc(segs[1]!);
+      if (!g) throw errors.pathNotFound();
+      return writeJson(res, 200, g);
+    }
+    if (segs[0] === 'apis' && segs.length === 3) {
+      getOnly();
+      const list = discovery.resourceList(segs[1]!, segs[2]!);
+      if (!list) throw errors.pathNotFound();
+      return writeJson(res, 200, list);
+    }
+    const info = parseRequestInfo(method, p, url.searchParams);
+    if (!info) throw errors.pathNotFound();
+    setInfo(info);
+    await api.handle(req, res, info, url.searchParams);
+  }
+
+  async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
+      const sub = info?.subresource;
+      if (!info || info.group !== '' || info.resource !== 'pods' || !info.name || (sub !== 'exec' && sub !== 'attach' && sub !== 'portforward')) {
+        throw errors.pathNotFound();
+      }
+      const pods = storeFor('', 'v1', 'pods');
+      if (!pods) throw errors.pathNotFound();
+      const pod = await pods.get({ namespace: info.namespace, name: info.name, subresource: '', query: url.searchParams, manager: '', fieldValidation: 'Ignore', dryRun: false, warnings: [] });
+      await proxyPodUpgrade(nodes, pod, sub, req, socket, head, url.searchParams);
+      logLine(2, 'HTTP upgrade', { verb: req.method, URI: req.url, userAgent: req.headers['user-agent'] });
+    } catch (e) {
+      const se = toStatusError(e);
+      const body = JSON.stringify(se.status);
+      socket.end(`HTTP/1.1 ${se.status.code} ${http.STATUS_CODES[se.status.code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    }
+  }
+
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 65_000;
+  server.on('upgrade', (req, socket, head) => void onUpgrade(req, socket as Duplex, head));
+  server.on('clientError', (_e, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.bindAddress, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = opts.bindAddress === '0.0.0.0' || opts.bindAddress === '::' ? '127.0.0.1' : opts.bindAddress;
+  serverAddress = `${host}:${port}`;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    ready = false;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    compactor?.stop?.();
+    for (const c of caches.values()) await c.close().catch(() => undefined);
+    if (ownsStorage) await storage.close().catch(() => undefined);
+  };
+  opts.signal?.addEventListener('abort', () => void close(), { once: true });
+
+  // bootstrap objects, retrying while etcd comes up
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await bootstrap({ storeFor, kubernetesServiceIP: ips.nth(1), advertiseAddress: host === '0.0.0.0' ? '127.0.0.1' : host, port });
+      break;
+    } catch (e) {
+      if (attempt >= 20 || closed) {
+        await close();
+        throw e;
+      }
+      logError('bootstrap failed, retrying', e);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  ready = true;
+  logLine(0, 'apiserver serving', { url });
+  return { url, port, close };
+}

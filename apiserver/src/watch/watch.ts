@@ -1,0 +1,95 @@
+// ?watch=true: newline-delimited JSON events, flushed per event, over a storage watch.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errors, type KubeObject } from '@kubets/api';
+import type { StorageEvent, WatchStream } from '../storage/interface';
+import type { ResourceStore } from '../registry/store';
+import { toTable, type TableRequest } from '../table/table';
+import { logError } from '../observability/log';
+
+export interface WatchParams {
+  namespace: string;
+  name?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  resourceVersion?: string;
+  allowBookmarks: boolean;
+  timeoutSeconds?: number;
+  table?: TableRequest;
+  /** ask for initial events (sendInitialEvents=true) */
+  sendInitialEvents?: boolean;
+}
+
+const maxTimeoutSeconds = 1800;
+
+export async function serveWatch(store: ResourceStore, req: IncomingMessage, res: ServerResponse, p: WatchParams): Promise<void> {
+  let fieldSelector = p.fieldSelector;
+  if (p.name) fieldSelector = [fieldSelector, `metadata.name=${p.name}`].filter(Boolean).join(',');
+  const predicate = store.predicate({ labelSelector: p.labelSelector, fieldSelector });
+  const cached = store.deps.cached?.(store.def);
+  const source = cached ?? store.storage;
+  let rv = p.resourceVersion;
+  if (rv !== undefined && rv !== '' && rv !== '0' && !/^\d+$/.test(rv)) throw errors.badRequest(`invalid resource version: ${rv}`);
+  if (p.sendInitialEvents && (!rv || rv === '')) rv = '0';
+  const stream: WatchStream = await source.watch(store.prefix(p.namespace), {
+    recursive: true,
+    ...(rv !== undefined && rv !== '' ? { resourceVersion: rv } : {}),
+    ...(predicate ? { predicate } : {}),
+    allowBookmarks: p.allowBookmarks,
+  });
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked', 'X-Content-Type-Options': 'nosniff' });
+  res.flushHeaders();
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    stream.close();
+    clearTimeout(timer);
+    if (!res.writableEnded) res.end();
+  };
+  const timeout = Math.min(p.timeoutSeconds && p.timeoutSeconds > 0 ? p.timeoutSeconds : maxTimeoutSeconds * (0.5 + Math.random() / 2), maxTimeoutSeconds);
+  const timer = setTimeout(finish, timeout * 1000);
+  req.on('close', finish);
+  res.on('close', finish);
+  try {
+    for await (const ev of stream) {
+      if (done) break;
+      const line = encodeEvent(store, ev, p);
+      if (line === undefined) continue;
+      if (!res.write(line + '\n')) await drained(res);
+      if (ev.type === 'ERROR') break;
+    }
+  } catch (e) {
+    if (!done) {
+      const se = (e as { status?: unknown }).status ? (e as { status: KubeObject }).status : errors.internal((e as Error).message).status;
+      if (!(e as { status?: unknown }).status) logError('watch failed', e);
+      res.write(JSON.stringify({ type: 'ERROR', object: se }) + '\n');
+    }
+  } finally {
+    finish();
+  }
+}
+
+function encodeEvent(store: ResourceStore, ev: StorageEvent, p: WatchParams): string | undefined {
+  if (ev.type === 'BOOKMARK') {
+    if (!p.allowBookmarks) return undefined;
+    const obj = { kind: store.def.kind, apiVersion: store.apiVersion, metadata: { resourceVersion: ev.object.metadata?.resourceVersion ?? '' } };
+    return JSON.stringify({ type: 'BOOKMARK', object: obj });
+  }
+  if (ev.type === 'ERROR') return JSON.stringify({ type: 'ERROR', object: ev.object });
+  let obj = store.typed(ev.object);
+  if (p.table) obj = toTable(store.def, [obj], { resourceVersion: obj.metadata.resourceVersion }, p.table);
+  return JSON.stringify({ type: ev.type, object: obj });
+}
+
+/** Waits until the response buffer drains (or the connection goes away). */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

@@ -1,0 +1,123 @@
+// `kts up`: a whole cluster from one command. etcd runs as a child process (the embedded default);
+// every other component runs in this process and talks to the others only through the API server.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startApiServer, startEmbeddedEtcd, freePort } from '@kubets/apiserver';
+import { parseFlags, usage, str, num, bool, list } from '@kubets/client';
+import { upFlags } from './options';
+import { consoleProgress, type Progress } from './progress';
+import { ensurePackages, etcdRequirement } from './prereqs';
+import { writeKubeconfigFile, mergeIntoUserKubeconfig } from './kubeconfig';
+
+export interface Running {
+  name: string;
+  stop(): Promise<void>;
+}
+
+export interface UpContext {
+  dataDir: string;
+  apiUrl: string;
+  kubeconfig: string;
+  verbosity: number;
+  signal: AbortSignal;
+  progress: Progress;
+}
+
+/** Components added by later issues plug in here: each starts, waits until ready, and returns how to stop it. */
+export type ComponentStarter = (ctx: UpContext) => Promise<Running | undefined>;
+export const componentStarters: ComponentStarter[] = [];
+
+export async function up(argv: string[], signal: AbortSignal): Promise<number> {
+  const { values } = parseFlags(argv, upFlags);
+  if (bool(values.help)) {
+    console.log(usage('up', 'Start a single-node cluster: etcd, the API server and every component.', upFlags));
+    return 0;
+  }
+  const progress = consoleProgress();
+  const dataDir = path.resolve(str(values['data-dir']));
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const pidFile = path.join(dataDir, 'kts.pid');
+  claimPidFile(pidFile);
+
+  const running: Running[] = [];
+  const stopAll = async () => {
+    for (const r of running.reverse()) {
+      await progress.step(`stopping ${r.name}`, () => r.stop()).catch(() => undefined);
+    }
+    fs.rmSync(pidFile, { force: true });
+  };
+
+  progress.info(`kts up: data in ${dataDir}`);
+  try {
+    let etcdServers = list(values['etcd-servers']);
+    if (etcdServers.length === 0) {
+      ensurePackages([etcdRequirement], (s) => progress.info(`  ${s}`));
+      const clientPort = num(values['etcd-client-port']) || (await freePort());
+      const peerPort = num(values['etcd-peer-port']) || (await freePort());
+      const etcd = await progress.step(
+        'etcd',
+        () => startEmbeddedEtcd({ dataDir: path.join(dataDir, 'etcd'), clientPort, peerPort, logFile: path.join(dataDir, 'etcd.log') }),
+        (e) => e.endpoint,
+      );
+      running.push({ name: 'etcd', stop: () => etcd.stop() });
+      etcdServers = [etcd.endpoint];
+    }
+    const api = await progress.step(
+      'API server',
+      () =>
+        startApiServer({
+          etcdServers,
+          bindAddress: str(values['bind-address']),
+          port: num(values.port),
+          serviceClusterIpRange: str(values['service-cluster-ip-range']),
+          serviceNodePortRange: str(values['service-node-port-range']),
+          dataDir,
+          verbosity: num(values.v),
+        }),
+      (a) => a.url,
+    );
+    running.push({ name: 'API server', stop: () => api.close() });
+
+    const kubeconfig = path.join(dataDir, 'kubeconfig');
+    writeKubeconfigFile(kubeconfig, api.url);
+    const ctx: UpContext = { dataDir, apiUrl: api.url, kubeconfig, verbosity: num(values.v), signal, progress };
+    for (const start of componentStarters) {
+      const r = await start(ctx);
+      if (r) running.push(r);
+    }
+    if (bool(values['merge-kubeconfig'])) progress.info(`merged context "kubets" into ${mergeIntoUserKubeconfig(api.url)}`);
+
+    progress.info('');
+    progress.info('Cluster is up. Use it with:');
+    progress.info(`  export KUBECONFIG=${kubeconfig}`);
+    progress.info('  kubectl get namespaces');
+    progress.info('Press Ctrl-C (or run `kts down`) to stop; state is kept in the data dir.');
+    if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    progress.info('\nshutting down');
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+  await stopAll();
+  return 0;
+}
+
+/** One `kts up` per data dir; a stale pid file (dead process) is taken over. */
+function claimPidFile(pidFile: string): void {
+  if (fs.existsSync(pidFile)) {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+    if (pid > 0 && pid !== process.pid && isAlive(pid)) {
+      throw new Error(`kts is already running on this data dir (pid ${pid}); stop it with \`kts down\``);
+    }
+  }
+  fs.writeFileSync(pidFile, String(process.pid));
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './recorder';
+export * from './correlator';
+export * from './types';

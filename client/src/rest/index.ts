@@ -1,0 +1,6 @@
+export * from './client';
+export * from './config';
+export * from './errors';
+export * from './paths';
+export * from './resource';
+export { HttpWatchStream } from './watch-stream';

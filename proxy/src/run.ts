@@ -1,0 +1,119 @@
+// `kts proxy`: watches Services and EndpointSlices (falling back to Endpoints) and keeps this node's iptables
+// rules in step, like kube-proxy in iptables mode; optionally serves cluster DNS from the same caches.
+import { ServiceKind, EndpointSliceKind, EndpointsKind, type Service, type EndpointSlice, type Endpoints, type ReadOnly } from '@kubets/api';
+import { RestClient, SharedInformerFactory, loadKubeconfig, createLogger, startComponentServer, newComponentRegistry, type KubeClient, type Logger } from '@kubets/client';
+import type { ProxyOptions } from './flags';
+import { ExecIptables, type IptablesRunner } from './iptables/runner';
+import { cleanupAll } from './iptables/jumps';
+import { IptablesProxier } from './iptables/proxier';
+import { ServiceTracker } from './model/tracker';
+import { createProxyMetrics } from './metrics';
+import { ensureProxySysctls, procSysctl, type Sysctl } from './sysctl';
+import { ClusterZone } from './dns/zone';
+import { startDnsServer, type DnsServer } from './dns/server';
+import { zoneSetService, zoneDeleteService, zoneSetSlice, zoneDeleteSlice } from './dns/feed';
+import { ensureKubeDnsService, publishDnsEndpoint } from './dns/publish';
+
+export interface ProxyDeps {
+  runner?: IptablesRunner;
+  sysctl?: Sysctl;
+  client?: KubeClient;
+  logger?: Logger;
+  /** ClusterIP of the kube-dns Service (default 10.96.0.10) */
+  dnsServiceIP?: string;
+}
+
+export interface RunningProxy {
+  proxier: IptablesProxier;
+  zone?: ClusterZone;
+  dns?: DnsServer;
+  metricsUrl: string;
+  done: Promise<void>;
+}
+
+export async function startProxy(opts: ProxyOptions, signal: AbortSignal, deps: ProxyDeps = {}): Promise<RunningProxy> {
+  const log = deps.logger ?? createLogger('proxy', opts.verbosity);
+  const runner = deps.runner ?? new ExecIptables();
+  const sysctl = ensureProxySysctls(deps.sysctl ?? procSysctl, { localhostNodePorts: opts.localhostNodePorts });
+  for (const [name, c] of Object.entries(sysctl.changed)) log.info('set sysctl', { name, from: c.from, to: c.to });
+  for (const w of sysctl.warnings) log.warn(w);
+
+  const client = deps.client ?? new RestClient(loadKubeconfig(opts.kubeconfig || undefined).config, { logger: log });
+  const registry = newComponentRegistry('kube-proxy');
+  const metrics = createProxyMetrics(registry);
+  const proxier = new IptablesProxier(runner, {
+    clusterCIDR: opts.clusterCIDR || undefined,
+    masqueradeAll: opts.masqueradeAll,
+    nodePortAddresses: opts.nodePortAddresses,
+    minSyncPeriodMs: opts.minSyncPeriodMs,
+    syncPeriodMs: opts.syncPeriodMs,
+    metrics,
+    log: (msg, kv) => log.v(2).info(msg, kv),
+  });
+
+  const tracker = new ServiceTracker(opts.hostname);
+  const zone = opts.dnsBindAddress ? new ClusterZone(opts.clusterDomain) : undefined;
+  let synced = false;
+  const changed = (key: string | undefined) => {
+    if (key !== undefined && synced) proxier.update(tracker.servicePorts(), [key]);
+  };
+
+  const factory = new SharedInformerFactory(client, { logger: log });
+  factory.informerFor(ServiceKind).addEventHandler({
+    onAdd: (s: ReadOnly<Service>) => (changed(tracker.setService(s)), zone && zoneSetService(zone, s)),
+    onUpdate: (_o: ReadOnly<Service>, s: ReadOnly<Service>) => (changed(tracker.setService(s)), zone && zoneSetService(zone, s)),
+    onDelete: (s: ReadOnly<Service>) => (changed(tracker.deleteService(s)), zone && zoneDeleteService(zone, s)),
+  });
+  factory.informerFor(EndpointSliceKind).addEventHandler({
+    onAdd: (s: ReadOnly<EndpointSlice>) => (changed(tracker.setSlice(s)), zone && zoneSetSlice(zone, s)),
+    onUpdate: (_o: ReadOnly<EndpointSlice>, s: ReadOnly<EndpointSlice>) => (changed(tracker.setSlice(s)), zone && zoneSetSlice(zone, s)),
+    onDelete: (s: ReadOnly<EndpointSlice>) => (changed(tracker.deleteSlice(s)), zone && zoneDeleteSlice(zone, s)),
+  });
+  factory.informerFor(EndpointsKind).addEventHandler({
+    onAdd: (e: ReadOnly<Endpoints>) => changed(tracker.setEndpoints(e)),
+    onUpdate: (_o: ReadOnly<Endpoints>, e: ReadOnly<Endpoints>) => changed(tracker.setEndpoints(e)),
+    onDelete: (e: ReadOnly<Endpoints>) => changed(tracker.deleteEndpoints(e)),
+  });
+  factory.start(signal);
+
+  const server = await startComponentServer({
+    bindAddress: opts.metricsBindAddress,
+    registry,
+    checks: { 'informers-synced': () => synced },
+  });
+
+  if (!(await factory.waitForCacheSync(signal))) throw new Error('proxy: stopped before caches synced');
+  synced = true;
+  proxier.start();
+  proxier.update(tracker.servicePorts(), []);
+  await proxier.syncNow();
+  log.info('proxy started', { node: opts.hostname, mode: opts.proxyMode, metrics: server.url });
+
+  let dns: DnsServer | undefined;
+  if (zone) {
+    dns = await startDnsServer({ address: opts.dnsBindAddress, port: opts.dnsPort, zone, log: (m, kv) => log.warn(m, kv) });
+    await ensureKubeDnsService(client, deps.dnsServiceIP ?? '10.96.0.10');
+    await publishDnsEndpoint(client, opts.hostname, opts.dnsBindAddress, dns.port);
+    log.info('cluster DNS serving', { address: opts.dnsBindAddress, port: dns.port, domain: opts.clusterDomain });
+  }
+
+  const done = (async () => {
+    if (!signal.aborted) await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
+    proxier.dispose();
+    await factory.shutdown();
+    await dns?.close();
+    await server.close();
+    log.info('proxy stopped');
+  })();
+  return { proxier, zone, dns, metricsUrl: server.url, done };
+}
+
+/** The `kts proxy` entry point: runs until the signal aborts; with --cleanup removes its rules and returns. */
+export async function runProxy(opts: ProxyOptions, signal: AbortSignal, deps: ProxyDeps = {}): Promise<void> {
+  if (opts.cleanup) {
+    await cleanupAll(deps.runner ?? new ExecIptables());
+    return;
+  }
+  const p = await startProxy(opts, signal, deps);
+  await p.done;
+}
