@@ -3,6 +3,7 @@ import { startApiServer, type RunningApiServer } from './server';
 import { MemoryStorage } from './testing/memory-storage';
 
 let srv: RunningApiServer;
+const storage = new MemoryStorage();
 beforeAll(async () => {
   srv = await startApiServer({
     etcdServers: [],
@@ -10,7 +11,7 @@ beforeAll(async () => {
     port: 0,
     serviceClusterIpRange: '10.96.0.0/12',
     serviceNodePortRange: '30000-32767',
-    storage: new MemoryStorage(),
+    storage,
   });
 });
 afterAll(async () => {
@@ -119,5 +120,46 @@ describe('apiserver http', () => {
     ctl.abort();
     const evs = text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
     expect(evs.map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(['ADDED w1', 'DELETED w1']);
+  });
+
+  it('closes the storage watch when the client goes away', async () => {
+    for (let i = 0; i < 100 && storage.watcherCount > 0; i++) await new Promise((res) => setTimeout(res, 20));
+    const before = storage.watcherCount;
+    expect(before).toBe(0);
+    const ctl = new AbortController();
+    const r = await fetch(`${srv.url}/api/v1/namespaces/default/configmaps?watch=true`, { signal: ctl.signal });
+    expect(r.status).toBe(200);
+    expect(storage.watcherCount).toBe(before + 1);
+    ctl.abort();
+    for (let i = 0; i < 100 && storage.watcherCount > before; i++) await new Promise((res) => setTimeout(res, 20));
+    expect(storage.watcherCount).toBe(before);
+  });
+
+  it('serves openapi v3 with hashes and ETags', async () => {
+    const idx = await req('GET', '/openapi/v3');
+    const url = idx.json.paths['api/v1'].serverRelativeURL as string;
+    expect(url).toMatch(/^\/openapi\/v3\/api\/v1\?hash=[0-9A-F]+$/);
+    const doc = await fetch(srv.url + url);
+    expect(doc.headers.get('cache-control')).toBe('public, immutable');
+    const etag = doc.headers.get('etag')!;
+    const again = await fetch(srv.url + '/openapi/v3/api/v1', { headers: { 'If-None-Match': etag } });
+    expect(again.status).toBe(304);
+    expect((await req('GET', '/openapi/v2')).code).toBe(404);
+  });
+
+  it('gzips large responses when asked', async () => {
+    for (let i = 0; i < 3; i++) {
+      await req('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `big-${i}` }, data: { x: 'y'.repeat(60 * 1024) } });
+    }
+    const http = await import('node:http');
+    const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      http.get(`${srv.url}/api/v1/namespaces/default/configmaps`, { headers: { 'Accept-Encoding': 'gzip' } }, (r) => {
+        r.resume();
+        resolve(r.headers);
+      }).on('error', reject);
+    });
+    expect(headers['content-encoding']).toBe('gzip');
+    const plain = await req('GET', '/api/v1/namespaces/default/configmaps');
+    expect(plain.json.items.length).toBeGreaterThanOrEqual(3);
   });
 });

@@ -68,7 +68,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const prefix = (opts.etcdPrefix ?? '/registry').replace(/\/+$/, '') || '/registry';
   const kinds = opts.kinds ?? allKinds;
   const ownsStorage = !opts.storage;
-  const storage: Storage = opts.storage ?? new EtcdStorage({ hosts: opts.etcdServers });
+  const storage: Storage = opts.storage ?? new EtcdStorage({ hosts: opts.etcdServers, pathPrefix: prefix });
   let compactor: Compactor | undefined;
   if (storage instanceof EtcdStorage && opts.etcdCompactionIntervalMs !== 0) {
     compactor = startCompactor(storage.client, opts.etcdCompactionIntervalMs ?? 5 * 60_000);
@@ -272,7 +272,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
 
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
-  server.on('upgrade', (req, socket, head) => void onUpgrade(req, socket as Duplex, head));
+  // Upgraded (exec/attach/portforward) sockets leave the HTTP server's bookkeeping: track them to end them on close.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req, socket, head) => {
+    const d = socket as Duplex;
+    upgraded.add(d);
+    d.once('close', () => upgraded.delete(d));
+    void onUpgrade(req, d, head);
+  });
   server.on('clientError', (_e, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
@@ -296,6 +303,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
+      for (const u of upgraded) u.destroy();
     });
     compactor?.stop?.();
     for (const c of caches.values()) await c.close().catch(() => undefined);

@@ -14,3 +14,5 @@ export * from './events';
 export { rfc3339, microTime } from './util/time';
 export * from './server';
 export * from './flags';
+export * from './hollow';
+export { Limiter, mapLimited } from './util/limiter';

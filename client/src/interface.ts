@@ -1,6 +1,6 @@
 // The client interface every component programs against. RestClient (HTTP) and FakeClient (in-memory)
 // both implement it, so controllers, informers and their unit tests are written once.
-import type { KindDef, KubeObject, KubeList, WatchEvent, Status, ObjectMeta } from '@kubets/api';
+import type { KindDef, KubeObject, KubeList, WatchEvent, Status, Scale } from '@kubets/api';
 
 export interface RequestOptions {
   /** Cancels the request (and ends a watch). */
@@ -73,15 +73,6 @@ export type DeleteCollectionOptions = DeleteOptions & Omit<ListOptions, 'signal'
 /** A running watch: iterate its events; close() (idempotent) or the request's signal ends it. */
 export interface WatchStream<T extends KubeObject = KubeObject> extends AsyncIterable<WatchEvent<T>> {
   close(): void;
-}
-
-/** autoscaling/v1 Scale, the shape of the /scale subresource. */
-export interface Scale extends KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata: ObjectMeta;
-  spec?: { replicas?: number };
-  status?: { replicas: number; selector?: string };
 }
 
 /** What a Pod is bound to via pods/binding. */

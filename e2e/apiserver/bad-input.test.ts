@@ -88,6 +88,33 @@ describe('bad input', () => {
     expectStatus(await call(t.url, 'GET', '/api/v1/namespaces/default/configmaps/missing'), 404, 'NotFound');
   });
 
+  it('odd query parameters and paths are client errors, never 500', async () => {
+    const queries = [
+      'limit=abc', 'limit=-1', 'continue=%%%', 'continue=bm90LWEtdG9rZW4=', 'resourceVersion=abc', 'resourceVersion=-5',
+      'labelSelector=!!!', 'labelSelector=a%20in%20(', 'labelSelector=a=b=c', 'fieldSelector=a', 'fieldSelector=metadata.name==x==y',
+      'fieldSelector=spec.nope=1', 'watch=true&timeoutSeconds=abc', 'watch=true&resourceVersion=abc', 'fieldValidation=Sloppy',
+      'dryRun=Some', 'includeObject=Weird', 'resourceVersionMatch=Exact&resourceVersion=1',
+    ];
+    for (const q of queries) {
+      const r = await call(t.url, 'GET', `${cms}?${q}`);
+      expect([200, 400, 410, 422]).toContain(r.code);
+    }
+    for (const q of ['fieldValidation=Sloppy', 'dryRun=Some', 'fieldManager=' + 'x'.repeat(200), 'gracePeriodSeconds=abc', 'propagationPolicy=Sideways']) {
+      const w = await call(t.url, 'POST', `${cms}?${q}`, { metadata: { name: 'q' } });
+      expect(w.code).toBeGreaterThanOrEqual(200);
+      expect(w.code).toBeLessThan(500);
+      const d = await call(t.url, 'DELETE', `${cms}/q?${q}`);
+      expect(d.code).toBeLessThan(500);
+    }
+    for (const p of ['/api/v1/namespaces/default/configmaps/a/b/c/d', '/api/v1/namespaces//configmaps', '/apis/apps/v9', '/api/v2', '/api/v1/namespaces/default/configmaps/%ZZ', '/openapi/v3/apis/none/v1']) {
+      const r = await call(t.url, 'GET', p);
+      expect(r.code).toBeGreaterThanOrEqual(400);
+      expect(r.code).toBeLessThan(500);
+    }
+    const bodyDelete = await call(t.url, 'DELETE', `${cms}/from-yaml`, '{not json');
+    expect(bodyDelete.code).toBe(400);
+  });
+
   it('fuzz: hundreds of malformed requests leave stored objects intact', async () => {
     const seed = await call(t.url, 'POST', deploys, {
       apiVersion: 'apps/v1',

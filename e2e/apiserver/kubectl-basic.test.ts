@@ -86,7 +86,8 @@ describe('kubectl basics', () => {
     expect(r.stdout).toContain('deployment.apps/web created');
     expect(r.stdout).toContain('service/web created');
     r = await t.kubectl(['apply', '-f', f]);
-    expect(r.stdout).toContain('deployment.apps/web unchanged');
+    expect(r.stderr).toBe('');
+    for (const o of ['namespace/demo', 'configmap/settings', 'deployment.apps/web', 'service/web']) expect(r.stdout).toContain(`${o} unchanged`);
     const f2 = manifest('deploy2.yaml', deploy('nginx:1.28'));
     r = await t.kubectl(['apply', '-f', f2]);
     expect(r.stderr).toBe('');

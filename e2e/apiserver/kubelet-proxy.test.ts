@@ -2,7 +2,7 @@
 // kubectl 1.32 (WebSocket v5.channel.k8s.io for exec).
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { startTestApiServer, type TestApiServer } from '../harness/apiserver';
 import { call } from './http';
 
@@ -10,6 +10,7 @@ let t: TestApiServer;
 let kubelet: http.Server;
 let wss: WebSocketServer;
 const seen: string[] = [];
+const kubeletSockets = new Set<import('node:stream').Duplex>();
 
 beforeAll(async () => {
   t = await startTestApiServer();
@@ -24,10 +25,21 @@ beforeAll(async () => {
     res.writeHead(404);
     res.end();
   });
-  wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : false) });
+  wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (protocols) => (protocols.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : false),
+  });
   kubelet.on('upgrade', (req, socket, head) => {
     seen.push(`UPGRADE ${req.url}`);
+    kubeletSockets.add(socket);
+    socket.once('close', () => kubeletSockets.delete(socket));
+    if (req.headers.upgrade === 'SPDY/3.1') {
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n\r\n');
+      socket.on('data', (d: Buffer) => socket.write(Buffer.concat([Buffer.from('echo:'), d])));
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
+
       const url = new URL(req.url ?? '/', 'http://x');
       const cmd = url.searchParams.getAll('command');
       ws.send(Buffer.concat([Buffer.from([1]), Buffer.from(`${cmd.slice(1).join(' ')}\n`)]));
@@ -49,6 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   wss?.close();
+  for (const s of kubeletSockets) s.destroy();
   kubelet?.closeAllConnections();
   await new Promise<void>((r) => (kubelet ? kubelet.close(() => r()) : r()));
   await t?.stop();
@@ -70,6 +83,31 @@ describe('kubelet passthrough', () => {
     r = await t.kubectl(['exec', 'runner', '--', 'fail', 'x']);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('command terminated with exit code 3');
+  });
+
+  it('portforward SPDY upgrades pass bytes both ways', async () => {
+    const { res, socket } = await new Promise<{ res: http.IncomingMessage; socket: import('node:net').Socket }>((resolve, reject) => {
+      const r = http.request(`${t.url}/api/v1/namespaces/default/pods/runner/portforward`, {
+        method: 'POST',
+        headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'portforward.k8s.io' },
+      });
+      r.on('upgrade', (res, socket) => resolve({ res, socket }));
+      r.on('error', reject);
+      r.end();
+    });
+    expect(res.statusCode).toBe(101);
+    expect(res.headers['x-stream-protocol-version']).toBe('portforward.k8s.io');
+    const reply = new Promise<string>((resolve) => socket.once('data', (d: Buffer) => resolve(d.toString())));
+    socket.write('ping');
+    expect(await reply).toBe('echo:ping');
+    socket.destroy();
+    expect(seen).toContain('UPGRADE /portforward/default/runner');
+  });
+
+  it('upgrades for unknown pods are 404 Status', async () => {
+    const ws = new WebSocket(`${t.url.replace('http', 'ws')}/api/v1/namespaces/default/pods/ghost/exec?command=ls`, 'v5.channel.k8s.io');
+    const code = await new Promise<number>((resolve) => ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    expect(code).toBe(404);
   });
 
   it('logs for an unscheduled pod is a 400', async () => {

@@ -134,6 +134,34 @@ describe('lifecycle', () => {
     expect((await call(t.url, 'GET', `${base}/p2`)).code).toBe(404);
   });
 
+  it('server-side apply: upsert 201, fieldManager required, conflicts 409, force', async () => {
+    const path = '/api/v1/namespaces/default/configmaps/ssa-raw';
+    const yaml = { 'Content-Type': 'application/apply-patch+yaml' };
+    let r = await call(t.url, 'PATCH', path, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa-raw\ndata:\n  a: "1"\n', yaml);
+    expect(r.code).toBe(400);
+    r = await call(t.url, 'PATCH', `${path}?fieldManager=one`, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa-raw\ndata:\n  a: "1"\n', yaml);
+    expect(r.code).toBe(201);
+    r = await call(t.url, 'PATCH', `${path}?fieldManager=one`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa-raw' }, data: { a: '1', b: '2' } }, yaml);
+    expect(r.code).toBe(200);
+    r = await call(t.url, 'PATCH', `${path}?fieldManager=two`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa-raw' }, data: { a: 'x' } }, yaml);
+    expect(r.code).toBe(409);
+    expect(r.json.reason).toBe('Conflict');
+    r = await call(t.url, 'PATCH', `${path}?fieldManager=two&force=true`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa-raw' }, data: { a: 'x' } }, yaml);
+    expect(r.code).toBe(200);
+    expect(r.json.data).toEqual({ a: 'x', b: '2' });
+    expect(r.json.metadata.managedFields.map((m: any) => m.manager).sort()).toEqual(['one', 'two']);
+  });
+
+  it('dry-run graceful pod deletion changes nothing', async () => {
+    const base = '/api/v1/namespaces/default/pods';
+    await call(t.url, 'POST', base, pod('p-dry', { nodeName: 'node-a' }));
+    const r = await call(t.url, 'DELETE', `${base}/p-dry`, { gracePeriodSeconds: 10, dryRun: ['All'] });
+    expect(r.code).toBe(202);
+    expect(r.json.metadata.deletionTimestamp).toBeTruthy();
+    const g = await call(t.url, 'GET', `${base}/p-dry`);
+    expect(g.json.metadata.deletionTimestamp).toBeUndefined();
+  });
+
   it('list selectors, limit/continue, deletecollection, Table', async () => {
     const base = '/api/v1/namespaces/default/configmaps';
     for (let i = 0; i < 5; i++) await call(t.url, 'POST', base, { metadata: { name: `sel-${i}`, labels: { group: i % 2 ? 'odd' : 'even' } } });
@@ -251,6 +279,25 @@ describe('lifecycle', () => {
     r = await call(t.url, 'POST', base, svc('after', { clusterIP: s0 }));
     expect(r.code).toBe(422);
     r = await call(t.url, 'POST', base, svc('np3', { type: 'NodePort', ports: [{ port: 80, nodePort: np }] }));
+    expect(r.code).toBe(422);
+  });
+
+  it('services: type changes allocate and release node ports; clusterIP is immutable', async () => {
+    const base = '/api/v1/namespaces/default/services';
+    let r = await call(t.url, 'POST', base, svc('flip'));
+    const ip = r.json.spec.clusterIP;
+    r = await call(t.url, 'PATCH', `${base}/flip`, { spec: { type: 'NodePort' } }, merge);
+    expect(r.code).toBe(200);
+    const port = r.json.spec.ports[0].nodePort as number;
+    expect(port).toBeGreaterThanOrEqual(30000);
+    expect(r.json.spec.clusterIP).toBe(ip);
+    r = await call(t.url, 'PATCH', `${base}/flip`, { spec: { type: 'ClusterIP', ports: [{ port: 80 }] } }, merge);
+    expect(r.code).toBe(200);
+    expect(r.json.spec.ports[0].nodePort).toBeUndefined();
+    // the port is free again
+    r = await call(t.url, 'POST', base, svc('takes-port', { type: 'NodePort', ports: [{ port: 80, nodePort: port }] }));
+    expect(r.code).toBe(201);
+    r = await call(t.url, 'PATCH', `${base}/flip`, { spec: { clusterIP: '10.96.99.99', clusterIPs: ['10.96.99.99'] } }, merge);
     expect(r.code).toBe(422);
   });
 

@@ -56,9 +56,62 @@ export interface TestRuntime {
   cleanup(): Promise<void>;
 }
 
-/** Starts a runtime with pod CIDR 10.244.<n>.0/24 on bridge kts<n>. */
-export async function startTestRuntime(n: number, extra: Partial<RuntimeOptions> = {}): Promise<TestRuntime> {
+const LOCK_DIR = '/run/kts-e2e-nets';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Reserves a test network number n (pod CIDR 10.244.<n>.0/24, bridge kts<n>, cgroup root /ktstest<n>): the preferred
+ * one if free, else the first free one in 211..250. A lock file holding our pid makes concurrent runs of the same
+ * test files (e.g. two people running the suite) safe; locks of dead processes are taken over.
+ */
+export function allocNet(preferred: number): { n: number; release(): void } {
+  const candidates = [preferred, ...Array.from({ length: 40 }, (_, i) => 211 + i)];
+  for (const n of candidates) {
+    const f = path.join(LOCK_DIR, String(n));
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        fs.mkdirSync(LOCK_DIR, { recursive: true });
+        fs.writeFileSync(f, String(process.pid), { flag: 'wx' });
+        return {
+          n,
+          release: () => {
+            fs.rmSync(f, { force: true });
+            try {
+              fs.rmdirSync(LOCK_DIR); // only succeeds when no other run holds a lock
+            } catch {
+              /* in use */
+            }
+          },
+        };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') continue; // lock dir vanished under us: retry
+        let owner = 0;
+        try {
+          owner = Number(fs.readFileSync(f, 'utf8').trim() || '0');
+        } catch {
+          continue;
+        }
+        if (owner > 0 && alive(owner)) break;
+        fs.rmSync(f, { force: true }); // stale lock
+      }
+    }
+  }
+  throw new Error('no free test network number');
+}
+
+/** Starts a runtime with pod CIDR 10.244.<n>.0/24 on bridge kts<n> (n = preferred, or another free one). */
+export async function startTestRuntime(preferred: number, extra: Partial<RuntimeOptions> = {}): Promise<TestRuntime> {
   ensureNetGuard();
+  const net = extra.rootDir ? { n: preferred, release: () => undefined } : allocNet(preferred);
+  const n = net.n;
   const rootDir = extra.rootDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `ktsr${n}-`));
   const socket = path.join(rootDir, 'cri.sock');
   const opts: RuntimeOptions = {
@@ -103,6 +156,7 @@ export async function startTestRuntime(n: number, extra: Partial<RuntimeOptions>
       }
       await t.stop().catch(() => undefined);
       cleanupHost(rootDir, `kts${n}`, `/ktstest${n}`);
+      net.release();
     },
   };
   return t;

@@ -101,8 +101,10 @@ test('limits are visible in the cgroups; stats and UpdateContainerResources', as
   const { stats } = (await t.clients.rt('ContainerStats', { container_id: ctrId })) as { stats: { memory: { working_set_bytes: { value: number }; usage_bytes: { value: number } }; cpu: { usage_core_nano_seconds: { value: number } } } };
   expect(stats.memory.usage_bytes.value).toBeGreaterThan(0);
   expect(stats.cpu.usage_core_nano_seconds.value).toBeGreaterThan(0);
-  const all = (await t.clients.rt('ListContainerStats', { filter: { pod_sandbox_id: podId } })) as { stats: unknown[] };
+  const all = (await t.clients.rt('ListContainerStats', { filter: { pod_sandbox_id: podId } })) as { stats: { cpu: { usage_nano_cores?: { value: number } }; writable_layer: { used_bytes: { value: number } } }[] };
   expect(all.stats).toHaveLength(1);
+  expect(all.stats[0]?.cpu.usage_nano_cores?.value).toBeGreaterThanOrEqual(0); // second sample: rate is known
+  expect(all.stats[0]?.writable_layer.used_bytes.value).toBeGreaterThanOrEqual(0);
   await t.clients.rt('UpdateContainerResources', { container_id: ctrId, linux: { memory_limit_in_bytes: 128 * 1024 * 1024, cpu_shares: 256 } });
   expect(rd(`memory${cg}/memory.limit_in_bytes`)).toBe(String(128 * 1024 * 1024));
   expect(rd(`cpu${cg}/cpu.shares`)).toBe('256');
@@ -131,7 +133,7 @@ test('ExecSync, env, working dir, hostname and DNS files', async () => {
 
 test('security context: user, readonly rootfs, capabilities', async () => {
   const { podId, ctrId } = await runPod(t.clients, 'secpod', ['sleep', '1000'], {
-    ctr: { linux: { security_context: { run_as_user: { value: 65534 }, readonly_rootfs: true, capabilities: { drop_capabilities: ['ALL'], add_capabilities: ['NET_BIND_SERVICE'] }, no_new_privs: true } } },
+    ctr: { devices: [{ container_path: '/dev/mynull', host_path: '/dev/null', permissions: 'rw' }], linux: { resources: { oom_score_adj: 900 }, security_context: { run_as_user: { value: 65534 }, readonly_rootfs: true, capabilities: { drop_capabilities: ['ALL'], add_capabilities: ['NET_BIND_SERVICE'] }, no_new_privs: true } } },
   });
   const ex = async (cmd: string[]): Promise<{ stdout: string; exit_code: number }> => {
     const r = (await t.clients.rt('ExecSync', { container_id: ctrId, cmd, timeout: 10 })) as { stdout: Buffer; exit_code: number };
@@ -142,5 +144,99 @@ test('security context: user, readonly rootfs, capabilities', async () => {
   const caps = (await ex(['sh', '-c', 'grep -E "CapBnd|NoNewPrivs" /proc/1/status'])).stdout;
   expect(caps).toMatch(/CapBnd:\s+0000000000000400/); // only CAP_NET_BIND_SERVICE (bit 10)
   expect(caps).toMatch(/NoNewPrivs:\s+1/);
+  expect((await ex(['sh', '-c', 'echo x > /dev/mynull && cat /proc/1/oom_score_adj'])).stdout.trim()).toBe('900');
+  await t.clients.rt('RemovePodSandbox', { pod_sandbox_id: podId });
+});
+
+test('kubelet log paths, ReopenContainerLog and Attach', async () => {
+  const logDir = fs.mkdtempSync(`${t.rootDir}/podlogs-`);
+  const { podId, ctrId } = await runPod(t.clients, 'logger', ['sh', '-c', 'i=0; while true; do echo tick$i; i=$((i+1)); sleep 0.2; done'], {
+    pod: { log_directory: logDir },
+    ctr: { log_path: 'logger/0.log' },
+  });
+  const logPath = `${logDir}/logger/0.log`;
+  expect((await containerStatus(t.clients, ctrId))['log_path']).toBe(logPath);
+  await waitFor(() => fs.existsSync(logPath) && /tick1/.test(fs.readFileSync(logPath, 'utf8')), 10000, 'log lines');
+  // rotate like the kubelet: rename, then ask the runtime to reopen
+  fs.renameSync(logPath, `${logPath}.1`);
+  await t.clients.rt('ReopenContainerLog', { container_id: ctrId });
+  await waitFor(() => fs.existsSync(logPath) && /stdout F tick\d+/.test(fs.readFileSync(logPath, 'utf8')), 10000, 'reopened log');
+
+  // Attach streams new stdout lines over the v5.channel.k8s.io framing
+  const { url } = (await t.clients.rt('Attach', { container_id: ctrId, stdout: true, stderr: true })) as { url: string };
+  const { default: WebSocket } = await import('ws');
+  const line = await new Promise<string>((resolve, reject) => {
+    const ws = new WebSocket(url, ['v5.channel.k8s.io']);
+    ws.on('message', (d: Buffer) => {
+      if (d[0] === 1) {
+        ws.close();
+        resolve(d.subarray(1).toString());
+      }
+    });
+    ws.on('error', reject);
+  });
+  expect(line).toMatch(/^tick\d+\n/);
+  await t.clients.rt('RemovePodSandbox', { pod_sandbox_id: podId });
+});
+
+test('errors: unknown ids, missing image, duplicate names', async () => {
+  await expect(t.clients.rt('ContainerStatus', { container_id: 'nope' })).rejects.toMatchObject({ code: 5 });
+  await t.clients.rt('RemovePodSandbox', { pod_sandbox_id: 'nope' }); // idempotent
+  await t.clients.rt('StopPodSandbox', { pod_sandbox_id: 'nope' });
+  const cfg = podConfig('errs');
+  const { pod_sandbox_id: podId } = (await t.clients.rt('RunPodSandbox', { config: cfg })) as { pod_sandbox_id: string };
+  await expect(t.clients.rt('CreateContainer', { pod_sandbox_id: podId, config: containerConfig('x', ['true'], { image: { image: 'no/such:image' } }) })).rejects.toMatchObject({ code: 5 });
+  await expect(t.clients.rt('CreateContainer', { pod_sandbox_id: podId, config: containerConfig('bad', ['/no/such/binary']) })).rejects.toThrow(/no\/such\/binary/);
+  expect(fs.readdirSync(`${t.rootDir}/containers`)).toEqual([]); // the failed create left nothing behind
+  await t.clients.rt('CreateContainer', { pod_sandbox_id: podId, config: containerConfig('dup', ['true']) });
+  await expect(t.clients.rt('CreateContainer', { pod_sandbox_id: podId, config: containerConfig('dup', ['true']) })).rejects.toMatchObject({ code: 9 });
+  await t.clients.rt('RemovePodSandbox', { pod_sandbox_id: podId });
+  expect(((await t.clients.rt('ListContainers', { filter: { pod_sandbox_id: podId } })) as { containers: unknown[] }).containers).toEqual([]);
+});
+
+test('containers of a pod share IPC, UTS and network namespaces; PID only when asked', async () => {
+  const cfg = podConfig('shared');
+  const { pod_sandbox_id: podId } = (await t.clients.rt('RunPodSandbox', { config: cfg })) as { pod_sandbox_id: string };
+  const start = async (name: string, extra: Record<string, unknown> = {}): Promise<string> => {
+    const { container_id } = (await t.clients.rt('CreateContainer', { pod_sandbox_id: podId, config: containerConfig(name, ['sleep', '1000'], extra), sandbox_config: cfg })) as { container_id: string };
+    await t.clients.rt('StartContainer', { container_id });
+    return container_id;
+  };
+  const a = await start('a');
+  const b = await start('b');
+  const c = await start('c', { linux: { security_context: { namespace_options: { pid: 0 /* POD */, network: 0, ipc: 0 } } } });
+  const ns = async (id: string): Promise<Record<string, string>> => {
+    const r = (await t.clients.rt('ExecSync', { container_id: id, cmd: ['sh', '-c', 'for n in ipc uts net pid; do echo $n=$(readlink /proc/self/ns/$n); done'], timeout: 10 })) as { stdout: Buffer };
+    return Object.fromEntries(r.stdout.toString().trim().split('\n').map((l) => l.split('=') as [string, string]));
+  };
+  const [na, nb, nc] = [await ns(a), await ns(b), await ns(c)];
+  expect(na['ipc']).toBe(nb['ipc']);
+  expect(na['uts']).toBe(nb['uts']);
+  expect(na['net']).toBe(nb['net']);
+  expect(na['pid']).not.toBe(nb['pid']);
+  expect(nc['ipc']).toBe(na['ipc']);
+  const ps = (await t.clients.rt('ExecSync', { container_id: c, cmd: ['ps', '-o', 'args'], timeout: 10 })) as { stdout: Buffer };
+  expect(ps.stdout.toString()).toContain('sleep infinity'); // the pod's infra process is visible with pid: POD
+  await t.clients.rt('RemovePodSandbox', { pod_sandbox_id: podId });
+});
+
+test('streaming Exec with a TTY and stdin (interactive shell)', async () => {
+  const { podId, ctrId } = await runPod(t.clients, 'ttypod', ['sleep', '1000']);
+  const { url } = (await t.clients.rt('Exec', { container_id: ctrId, cmd: ['sh'], tty: true, stdin: true, stdout: true, stderr: true })) as { url: string };
+  const { default: WebSocket } = await import('ws');
+  const res = await new Promise<{ out: string; status: string }>((resolve, reject) => {
+    const ws = new WebSocket(url, ['v5.channel.k8s.io']);
+    const r = { out: '', status: '' };
+    ws.on('open', () => ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('tty; echo marker-$((6*7))\nexit 2\n')])));
+    ws.on('message', (d: Buffer) => {
+      if (d[0] === 1) r.out += d.subarray(1).toString();
+      if (d[0] === 3) r.status += d.subarray(1).toString();
+    });
+    ws.on('close', () => resolve(r));
+    ws.on('error', reject);
+  });
+  expect(res.out).toMatch(/\/dev\/pts\/\d+/);
+  expect(res.out).toContain('marker-42');
+  expect(JSON.parse(res.status)).toMatchObject({ status: 'Failure', details: { causes: [{ message: '2' }] } });
   await t.clients.rt('RemovePodSandbox', { pod_sandbox_id: podId });
 });

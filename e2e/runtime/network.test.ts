@@ -109,3 +109,13 @@ test('hostNetwork pod shares the host network namespace', async () => {
   expect(links.code).toBe(0);
   await t.clients.rt('RemovePodSandbox', { pod_sandbox_id: p.podId });
 });
+
+test('concurrent RunPodSandbox calls get distinct IPs', async () => {
+  const cfgs = Array.from({ length: 8 }, (_, i) => ({ metadata: { name: `par${i}`, uid: `par${i}-${process.pid}`, namespace: 'default', attempt: 0 }, hostname: `par${i}`, labels: { group: 'par' }, annotations: {}, port_mappings: [] }));
+  const ids = await Promise.all(cfgs.map(async (config) => ((await t.clients.rt('RunPodSandbox', { config })) as { pod_sandbox_id: string }).pod_sandbox_id));
+  const ips = await Promise.all(ids.map(ipOf));
+  expect(new Set(ips).size).toBe(8);
+  const list = (await t.clients.rt('ListPodSandbox', { filter: { label_selector: { group: 'par' }, state: { state: 0 } } })) as { items: unknown[] };
+  expect(list.items).toHaveLength(8);
+  await Promise.all(ids.map((id) => t.clients.rt('RemovePodSandbox', { pod_sandbox_id: id })));
+});

@@ -27,7 +27,11 @@ export async function startRegistry(auth?: { user: string; password: string }): 
   const port = await freePort();
   let authYaml = '';
   if (auth) {
-    const hash = execFileSync('python3', ['-c', 'import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))', auth.password], { encoding: 'utf8', stderr: 'ignore' } as never).toString().trim();
+    const hash = execFileSync('python3', ['-W', 'ignore', '-c', 'import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))', auth.password], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (!hash.startsWith('$2')) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new Error('bcrypt unavailable');
+    }
     fs.writeFileSync(path.join(dir, 'htpasswd'), `${auth.user}:${hash}\n`);
     authYaml = `auth:\n  htpasswd:\n    realm: kts-test\n    path: ${path.join(dir, 'htpasswd')}\n`;
   }

@@ -24,6 +24,10 @@ import { LeaseKind } from './coordination/lease';
 import { RoleKind, ClusterRoleKind } from './rbac/role';
 import { RoleBindingKind, ClusterRoleBindingKind } from './rbac/rolebinding';
 import { PriorityClassKind } from './scheduling/priorityclass';
+import { ControllerRevisionKind } from './apps/controllerrevision';
+import { PodTemplateKind } from './core/podtemplate';
+import { PersistentVolumeClaimKind } from './core/persistentvolumeclaim';
+import { PodDisruptionBudgetKind } from './policy/poddisruptionbudget';
 
 export { objectSchema, age, humanDuration } from './common';
 export * from './core/namespace';
@@ -55,6 +59,12 @@ export * from './rbac/role';
 export * from './rbac/rolebinding';
 export * from './scheduling/priorityclass';
 export * from './autoscaling/scale';
+export * from './apps/controllerrevision';
+export * from './core/podtemplate';
+export * from './core/persistentvolumeclaim';
+export * from './policy/poddisruptionbudget';
+export * from './policy/eviction';
+export * from './authentication/tokenrequest';
 
 export const allKinds: KindDef[] = [
   NamespaceKind,
@@ -83,7 +93,28 @@ export const allKinds: KindDef[] = [
   RoleBindingKind,
   ClusterRoleBindingKind,
   PriorityClassKind,
+  ControllerRevisionKind,
+  PodTemplateKind,
+  PersistentVolumeClaimKind,
+  PodDisruptionBudgetKind,
 ] as unknown as KindDef[];
+
+// Defaulting runs before schema validation, so it may see malformed input (a string where a list belongs…).
+// A TypeError there must not become a 500: skip the remaining defaults and let validation report the shape.
+for (const k of allKinds) {
+  const strategy = k.strategy;
+  const fn = strategy?.default;
+  if (!strategy || !fn || (fn as { guarded?: boolean }).guarded) continue;
+  const guarded = (obj: Parameters<typeof fn>[0]) => {
+    try {
+      fn(obj);
+    } catch (e) {
+      if (!(e instanceof TypeError)) throw e;
+    }
+  };
+  (guarded as { guarded?: boolean }).guarded = true;
+  strategy.default = guarded;
+}
 
 /**
  * Looks a kind up by group and version plus its Kind, plural, singular or a short name (case-insensitive).

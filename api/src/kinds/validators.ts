@@ -2,8 +2,31 @@
 // k8s.io/apimachinery/pkg/util/validation/field so `kubectl` shows what Kubernetes shows.
 import type { StatusCause } from '../errors/status-error';
 
+/** A value already rendered the way Go's %#v would print it (used for structs in messages). */
+export class GoRepr {
+  constructor(readonly text: string) {}
+}
+
+function goStringMap(m: Record<string, string> | undefined, nilIfAbsent = true): string {
+  if (!m) return nilIfAbsent ? 'map[string]string(nil)' : 'map[string]string{}';
+  const entries = Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `map[string]string{${entries.map(([k, x]) => `${JSON.stringify(k)}:${JSON.stringify(x)}`).join(', ')}}`;
+}
+
+/** metav1.LabelSelector as %#v prints it inside Kubernetes field errors. */
+export function goLabelSelector(sel: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined): GoRepr {
+  if (!sel) return new GoRepr('(*v1.LabelSelector)(nil)');
+  const exprs = sel.matchExpressions
+    ? `[]v1.LabelSelectorRequirement{${sel.matchExpressions
+        .map((e) => `v1.LabelSelectorRequirement{Key:${JSON.stringify(e.key)}, Operator:${JSON.stringify(e.operator)}, Values:${e.values ? `[]string{${e.values.map((x) => JSON.stringify(x)).join(', ')}}` : '[]string(nil)'}}`)
+        .join(', ')}}`
+    : '[]v1.LabelSelectorRequirement(nil)';
+  return new GoRepr(`v1.LabelSelector{MatchLabels:${goStringMap(sel.matchLabels)}, MatchExpressions:${exprs}}`);
+}
+
 /** Go-ish rendering of an invalid value inside a field error message. */
 export function formatValue(v: unknown): string {
+  if (v instanceof GoRepr) return v.text;
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (v === null || v === undefined) return 'null';
@@ -58,6 +81,14 @@ export function immutable(field: string, now: unknown, old: unknown): StatusCaus
   return deepEqual(now, old) ? [] : [fieldErr.invalid(field, now, fieldImmutable)];
 }
 
+/** `spec.selector: Invalid value: v1.LabelSelector{…}: field is immutable`. */
+export function immutableSelector(
+  now: Parameters<typeof goLabelSelector>[0],
+  old: Parameters<typeof goLabelSelector>[0],
+): StatusCause[] {
+  return deepEqual(now, old) ? [] : [fieldErr.invalid('spec.selector', goLabelSelector(now), fieldImmutable)];
+}
+
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
@@ -79,7 +110,6 @@ const dns1035LabelRe = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const qualifiedNameRe = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const labelValueRe = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const cIdentifierRe = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const envVarNameRe = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /** Error strings for a DNS-1123 label (empty = valid). */
 export function dns1123LabelErrors(v: string): string[] {
@@ -158,12 +188,10 @@ export function labelValueErrors(v: string): string[] {
   return out;
 }
 
+/** Env var names as Kubernetes 1.32 checks them (RelaxedEnvironmentVariableValidation, on by default). */
 export function envVarNameErrors(v: string): string[] {
-  if (envVarNameRe.test(v) && v !== '.' && v !== '..' && !v.startsWith('..')) return [];
-  if (!v) return [];
-  return [
-    "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')",
-  ];
+  if (/^[ -<>-~]+$/.test(v)) return [];
+  return ["a valid environment variable name must consist only of printable ASCII characters other than '='"];
 }
 
 export function isCIdentifier(v: string): boolean {

@@ -243,4 +243,26 @@ describe('updateManagedFields', () => {
     const b = updateManagedFields(a, migrated, 'kubectl', 'Update', schema, 'apps/v1', T1);
     expect(b.metadata.managedFields?.map((m) => `${m.manager}/${m.operation}`)).toEqual(['kubectl/Apply']);
   });
+
+  it('re-applying after the CSA→SSA migration keeps objects the old set marked with "." (kubectl apply --server-side)', () => {
+    // kubectl's migration moves the client-side-apply Update set, which marks spec.template etc. with ".",
+    // onto the "kubectl" Apply entry; the next apply must not drop those objects.
+    const a = updateManagedFields(undefined, deployment(baseSpec()), 'kubectl-client-side-apply', 'Update', schema, 'apps/v1', T0);
+    expect(owned(a, 'kubectl-client-side-apply')).toContain('.spec.template');
+    const migrated = structuredClone(a);
+    migrated.metadata.managedFields = [{ ...a.metadata.managedFields![0]!, manager: 'kubectl', operation: 'Apply' }];
+    const b = updateManagedFields(a, migrated, 'kubectl', 'Update', schema, 'apps/v1', T1);
+    const c = apply(b, deployment(baseSpec()));
+    expect(spec(c).template).toEqual(baseSpec().template);
+    expect(spec(c).selector).toEqual(baseSpec().selector);
+    // a changed manifest after the migration: only the dropped leaf goes away
+    const changed = baseSpec();
+    changed.template.spec.containers[0]!.image = 'nginx:2';
+    const d = apply(c, deployment({ selector: changed.selector, template: changed.template }));
+    expect(spec(d).replicas).toBeUndefined();
+    expect(spec(d).template.spec.containers[0]!.image).toBe('nginx:2');
+    // dropping a whole object removes the fields this manager owned below it
+    const e = apply(d, deployment({ selector: changed.selector }));
+    expect(spec(e).template?.spec?.containers ?? []).toEqual([]);
+  });
 });

@@ -84,10 +84,14 @@ export function applyServerSideApply(args: ServerSideApplyArgs): KubeObject {
   const newSet = stripUntracked(appliedFieldSet(applied, schema), ignored);
   const lastSet = previous?.set ?? new FieldSet();
   const othersOwned = others.reduce((acc, m) => acc.union(m.set), new FieldSet());
+  // A path the old set marks as a member ("." in FieldsV1, e.g. after kubectl's CSA→SSA migration) but that
+  // still has owned fields below it is a container, not a dropped field: only remove it when nothing below it
+  // is owned any more (structured-merge-diff removes only the leaves of the last set).
+  const stillOwned = newSet.union(othersOwned);
   const toRemove = lastSet
     .difference(newSet)
     .paths()
-    .filter((p) => !othersOwned.hasPrefix(p))
+    .filter((p) => !stillOwned.hasPrefix(p))
     .sort((a, b) => a.length - b.length);
   for (const p of toRemove) removePath(merged, p, schema);
 

@@ -11,6 +11,10 @@ interface ServicePort {
 }
 interface ServiceSpec {
   type?: string;
+  externalTrafficPolicy?: string;
+  healthCheckNodePort?: number;
+  allocateLoadBalancerNodePorts?: boolean;
+  loadBalancerClass?: string;
   clusterIP?: string;
   clusterIPs?: string[];
   ipFamilies?: string[];
@@ -117,6 +121,7 @@ export function serviceHooks(ips: RangeAllocator & { cidr: { text: string } }, p
       const oldSpec = (old.spec ?? {}) as ServiceSpec;
       spec.type = spec.type || 'ClusterIP';
       const oldType = oldSpec.type || 'ClusterIP';
+      dropTypeDependentFields(spec, oldSpec);
       if (spec.type !== 'ExternalName' && oldType !== 'ExternalName') {
         if (!spec.clusterIP && oldSpec.clusterIP) spec.clusterIP = oldSpec.clusterIP;
         if (!spec.clusterIPs?.length && oldSpec.clusterIPs) spec.clusterIPs = oldSpec.clusterIPs;
@@ -160,4 +165,24 @@ export function serviceHooks(ips: RangeAllocator & { cidr: { text: string } }, p
       for (const p of nodePortsOf(spec)) await ports.release(String(p));
     },
   };
+}
+
+/**
+ * As Kubernetes' service REST update: fields that only make sense for the old type are dropped when the type
+ * changes, unless the client changed them in the same request.
+ */
+function dropTypeDependentFields(spec: ServiceSpec, old: ServiceSpec): void {
+  const external = (t?: string) => t === 'NodePort' || t === 'LoadBalancer';
+  if (!external(spec.type) && external(old.type)) {
+    if (spec.externalTrafficPolicy === old.externalTrafficPolicy) delete spec.externalTrafficPolicy;
+  }
+  if (spec.type !== 'LoadBalancer' && old.type === 'LoadBalancer') {
+    if (spec.healthCheckNodePort === old.healthCheckNodePort) delete spec.healthCheckNodePort;
+    if (spec.allocateLoadBalancerNodePorts === old.allocateLoadBalancerNodePorts) delete spec.allocateLoadBalancerNodePorts;
+    if (spec.loadBalancerClass === old.loadBalancerClass) delete spec.loadBalancerClass;
+  }
+  if (spec.type === 'ExternalName' && old.type !== 'ExternalName') {
+    if (JSON.stringify(spec.ipFamilies) === JSON.stringify(old.ipFamilies)) delete spec.ipFamilies;
+    if (spec.ipFamilyPolicy === old.ipFamilyPolicy) delete spec.ipFamilyPolicy;
+  }
 }

@@ -52,7 +52,7 @@ export class ApiHandler {
     if (!store) throw errors.pathNotFound();
     const def = store.def;
     if (!def.namespaced && info.namespace) throw errors.pathNotFound();
-    if (def.namespaced && !info.namespace && (info.name || (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'DELETE'))) {
+    if (def.namespaced && !info.namespace && (info.name || (req.method !== 'GET' && req.method !== 'HEAD'))) {
       if (info.name) throw errors.pathNotFound();
       throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
     }

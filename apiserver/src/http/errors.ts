@@ -1,5 +1,6 @@
 // Every failure leaves the server as a metav1 Status. StatusErrors are sent verbatim; anything else is a 500.
 import type { ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { errors, isStatusError, StatusError, type Status } from '@kubets/api';
 import { logError } from '../observability/log';
 
@@ -26,8 +27,19 @@ export function writeStatus(res: ServerResponse, e: unknown): number {
   return code;
 }
 
+/** Responses above this size are gzip-compressed when the client accepts it (as kube-apiserver does). */
+const gzipThreshold = 128 * 1024;
+
 export function writeJson(res: ServerResponse, code: number, obj: unknown, extraHeaders: Record<string, string> = {}, contentType = 'application/json'): void {
-  const body = JSON.stringify(obj);
-  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache, private', ...extraHeaders });
+  let body: Buffer = Buffer.from(JSON.stringify(obj));
+  const headers: Record<string, string | number> = { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', ...extraHeaders };
+  const accept = String(res.req?.headers['accept-encoding'] ?? '');
+  if (body.length > gzipThreshold && /\bgzip\b/.test(accept)) {
+    body = gzipSync(body);
+    headers['Content-Encoding'] = 'gzip';
+    headers['Vary'] = headers['Vary'] ? `${headers['Vary']}, Accept-Encoding` : 'Accept-Encoding';
+  }
+  headers['Content-Length'] = body.length;
+  res.writeHead(code, headers);
   res.end(body);
 }

@@ -28,6 +28,13 @@ export interface KindHooks {
   updateFailed?(obj: KubeObject, old: KubeObject): Promise<void>;
   afterUpdate?(obj: KubeObject, old: KubeObject): Promise<void>;
   afterDelete?(obj: KubeObject): Promise<void>;
+  /** After a successful (non-dry-run) create. Errors are logged, not returned. */
+  afterCreate?(obj: KubeObject): Promise<void>;
+}
+
+/** The admission chain as the store sees it (apiserver/src/admission). */
+export interface Admitter {
+  admit(req: { def: KindDef; operation: 'CREATE' | 'UPDATE'; subresource: string; namespace: string; obj: KubeObject; old?: KubeObject; dryRun: boolean }): Promise<void>;
 }
 
 export interface RegistryDeps {
@@ -38,6 +45,8 @@ export interface RegistryDeps {
   prefix: string;
   hooks: (def: KindDef) => KindHooks | undefined;
   now: () => Date;
+  /** admission plugins; without it only the namespace lifecycle check runs */
+  admission?: Admitter;
 }
 
 export function fieldManagerFrom(query: URLSearchParams, userAgent: string | undefined): string {

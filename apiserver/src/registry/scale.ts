@@ -83,7 +83,7 @@ export async function writeScale(store: ResourceStore, ctx: RequestContext, body
     }
     setPath(cur as Record<string, unknown>, sc.specReplicasPath, replicas);
     return cur;
-  }, 'Update');
+  }, 'Update', { fieldsSubresource: 'scale' });
   void deps;
   return toScale(store, updated);
 }

@@ -21,6 +21,8 @@ import {
 } from './prepare';
 import { applyPatch, isApplyPatch } from './patch';
 
+const keepStatusOnCreate = new Set(['/nodes', '/namespaces']);
+
 export interface ListParams {
   labelSelector?: string;
   fieldSelector?: string;
@@ -132,7 +134,7 @@ export class ResourceStore {
       if (m.generateName) m.name = m.generateName + generateSuffix();
       else throw errors.invalid({ group: this.def.group, kind: this.def.kind }, '', [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }]);
     }
-    if (this.def.namespaced) await this.namespaceMustAllowCreate(ctx.namespace);
+    if (this.def.namespaced && !this.deps.admission) await this.namespaceMustAllowCreate(ctx.namespace);
     const now = this.now();
     m.uid = randomUUID();
     m.creationTimestamp = now;
@@ -142,8 +144,14 @@ export class ResourceStore {
     delete m.selfLink;
     if (tracksGeneration(this.def)) m.generation = 1;
     else delete m.generation;
-    if (this.def.status && operation !== 'Apply' && !(this.def.group === '' && this.def.plural === 'namespaces')) delete obj.status;
+    // Status is the system's to write: reset on create, except for the kinds Kubernetes lets clients create with
+    // status (nodes are registered by the kubelet with their addresses; namespaces default to Active).
+    if (this.def.status && !keepStatusOnCreate.has(`${this.def.group}/${this.def.plural}`)) delete obj.status;
     applyAllDefaults(this.def, obj);
+    if (this.deps.admission) {
+      await this.deps.admission.admit({ def: this.def, operation: 'CREATE', subresource: '', namespace: ctx.namespace, obj, dryRun: ctx.dryRun });
+      applyAllDefaults(this.def, obj);
+    }
     const hooks = this.deps.hooks(this.def);
     if (hooks?.beforeCreate) await hooks.beforeCreate(obj, ctx);
     let created: KubeObject;
@@ -151,7 +159,10 @@ export class ResourceStore {
       validateCreate(this.def, obj);
       if (!managed) obj = deps.updateManagedFields(undefined, obj, ctx.manager, operation, this.def.schema, this.apiVersion, now, undefined, this.ignoredFields(''));
       if (ctx.dryRun) created = obj;
-      else created = await this.storage.create(this.key(ctx.namespace, m.name!), obj);
+      else {
+        created = await this.storage.create(this.key(ctx.namespace, m.name!), obj);
+        if (hooks?.afterCreate) await hooks.afterCreate(structuredClone(created)).catch(() => undefined);
+      }
     } catch (e) {
       if (hooks?.createFailed && !ctx.dryRun) await hooks.createFailed(obj).catch(() => undefined);
       throw e;
@@ -167,7 +178,11 @@ export class ResourceStore {
     ctx: RequestContext,
     mutate: (current: KubeObject) => KubeObject,
     operation: 'Update' | 'Apply',
-    opts: { managedByMutate?: boolean; /** system writes (binding) skip update-only rules such as spec immutability */ skipUpdateRules?: boolean } = {},
+    opts: {
+      managedByMutate?: boolean;
+      /** system writes (binding) skip update-only rules such as spec immutability */ skipUpdateRules?: boolean;
+      /** subresource recorded in managedFields when it differs from ctx.subresource (scale writes the main object) */ fieldsSubresource?: string;
+    } = {},
   ): Promise<KubeObject> {
     const key = this.key(ctx.namespace, ctx.name);
     const hooks = this.deps.hooks(this.def);
@@ -187,6 +202,7 @@ export class ResourceStore {
         obj = structuredClone(old);
         if (wanted.status !== undefined) obj.status = wanted.status;
         else delete obj.status;
+        if (opts.managedByMutate && wanted.metadata?.managedFields) obj.metadata.managedFields = wanted.metadata.managedFields;
       } else {
         obj = wanted;
         this.typed(obj);
@@ -195,10 +211,11 @@ export class ResourceStore {
       obj.metadata.resourceVersion = cur.metadata.resourceVersion;
       applyAllDefaults(this.def, obj);
       bumpGeneration(this.def, obj, old);
+      if (this.deps.admission) await this.deps.admission.admit({ def: this.def, operation: 'UPDATE', subresource: sub, namespace: ctx.namespace, obj, old, dryRun: ctx.dryRun });
       if (hooks?.beforeUpdate && sub === '') await hooks.beforeUpdate(obj, old, ctx);
       if (opts.skipUpdateRules) validateCreate(this.def, obj);
       else validateUpdate(this.def, obj, old);
-      if (!opts.managedByMutate) obj = deps.updateManagedFields(old, obj, ctx.manager, operation, this.def.schema, this.apiVersion, this.now(), sub || undefined, this.ignoredFields(sub));
+      if (!opts.managedByMutate) obj = deps.updateManagedFields(old, obj, ctx.manager, operation, this.def.schema, this.apiVersion, this.now(), opts.fieldsSubresource ?? (sub || undefined), this.ignoredFields(sub));
       next = obj;
       if (ctx.dryRun) throw new DryRunDone(obj);
       return obj;
@@ -216,7 +233,14 @@ export class ResourceStore {
     }
     this.typed(updated);
     if (old && hooks?.afterUpdate) await hooks.afterUpdate(updated, old).catch(() => undefined);
-    if (old && updated.metadata.deletionTimestamp && finalizersOf(this.def, old).length > 0 && finalizersOf(this.def, updated).length === 0) {
+    // As Kubernetes: an object being deleted whose last finalizer went (and whose grace period is over) is removed.
+    if (
+      old &&
+      updated.metadata.deletionTimestamp &&
+      (updated.metadata.deletionGracePeriodSeconds ?? 0) === 0 &&
+      finalizersOf(this.def, old).length > 0 &&
+      finalizersOf(this.def, updated).length === 0
+    ) {
       await this.finishDelete(updated);
     }
     return updated;

@@ -213,6 +213,11 @@ export class MemoryStorage implements Storage {
     };
   }
 
+  /** Open watches (for tests). */
+  get watcherCount(): number {
+    return this.watchers.size;
+  }
+
   async currentResourceVersion(): Promise<string> {
     return String(this.rev);
   }

@@ -48,7 +48,6 @@ export async function serveWatch(store: ResourceStore, req: IncomingMessage, res
   };
   const timeout = Math.min(p.timeoutSeconds && p.timeoutSeconds > 0 ? p.timeoutSeconds : maxTimeoutSeconds * (0.5 + Math.random() / 2), maxTimeoutSeconds);
   const timer = setTimeout(finish, timeout * 1000);
-  req.on('close', finish);
   res.on('close', finish);
   try {
     for await (const ev of stream) {

@@ -1,4 +1,4 @@
-// Writes the admin kubeconfig for a local cluster, and merges a "kubets" context into ~/.kube/config on request.
+// Merges a "kubets" context into ~/.kube/config on request (`kts up --merge-kubeconfig`).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as os from 'node:os';
@@ -30,11 +30,6 @@ export function kubeconfigFor(server: string, name = 'kubets'): Kubeconfig {
     'current-context': name,
     preferences: {},
   };
-}
-
-export function writeKubeconfigFile(file: string, server: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, YAML.stringify(kubeconfigFor(server)), { mode: 0o600 });
 }
 
 /** Replaces the "kubets" cluster, context and user in ~/.kube/config, keeping everything else. */

@@ -3,11 +3,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startApiServer, startEmbeddedEtcd, freePort } from '@kubets/apiserver';
-import { parseFlags, usage, str, num, bool, list } from '@kubets/client';
+import { parseFlags, usage, str, num, bool, list, writeKubeconfig } from '@kubets/client';
 import { upFlags } from './options';
 import { consoleProgress, type Progress } from './progress';
 import { ensurePackages, etcdRequirement } from './prereqs';
-import { writeKubeconfigFile, mergeIntoUserKubeconfig } from './kubeconfig';
+import { mergeIntoUserKubeconfig } from './kubeconfig';
 
 export interface Running {
   name: string;
@@ -25,7 +25,6 @@ export interface UpContext {
 
 /** Components added by later issues plug in here: each starts, waits until ready, and returns how to stop it. */
 export type ComponentStarter = (ctx: UpContext) => Promise<Running | undefined>;
-export const componentStarters: ComponentStarter[] = [];
 
 export async function up(argv: string[], signal: AbortSignal): Promise<number> {
   const { values } = parseFlags(argv, upFlags);
@@ -72,16 +71,16 @@ export async function up(argv: string[], signal: AbortSignal): Promise<number> {
           serviceClusterIpRange: str(values['service-cluster-ip-range']),
           serviceNodePortRange: str(values['service-node-port-range']),
           dataDir,
-          verbosity: num(values.v),
         }),
       (a) => a.url,
     );
     running.push({ name: 'API server', stop: () => api.close() });
 
     const kubeconfig = path.join(dataDir, 'kubeconfig');
-    writeKubeconfigFile(kubeconfig, api.url);
+    writeKubeconfig(kubeconfig, { server: api.url, namespace: 'default' });
     const ctx: UpContext = { dataDir, apiUrl: api.url, kubeconfig, verbosity: num(values.v), signal, progress };
-    for (const start of componentStarters) {
+    const { defaultComponents } = await import('./components');
+    for (const start of defaultComponents) {
       const r = await start(ctx);
       if (r) running.push(r);
     }

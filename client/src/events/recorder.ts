@@ -58,7 +58,7 @@ export class EventRecorder {
     this.logger = o.logger ?? nopLogger;
     this.correlator = new EventCorrelator(this.clock, o.correlator);
     this.limiter = new BucketRateLimiter<string>(o.qps ?? 25, o.burst ?? 100, this.clock);
-    this.events = o.client.resource(eventKindDef()) as unknown as ResourceInterface<CoreEvent>;
+    this.events = o.client.resource(eventKindDef());
   }
 
   /** Records an event about obj. Never throws, never blocks. */

@@ -14,10 +14,10 @@ import type {
   ApplyOptions,
   DeleteOptions,
   DeleteCollectionOptions,
-  Scale,
   BindingTarget,
   WatchStream,
 } from '../interface';
+import type { Scale } from '@kubets/api';
 import { type Clock, realClock } from '../clock';
 import { ObjectTracker, type WatchFilter } from './tracker';
 import { applyPatch } from './patch';

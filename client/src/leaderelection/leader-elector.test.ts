@@ -1,8 +1,8 @@
-import type { KindDef, KubeObject } from '@kubets/api';
+import type { KindDef, KubeObject, Lease } from '@kubets/api';
 import { FakeClient } from '../fake';
 import { FakeClock, flushPromises } from '../clock';
 import type { KubeClient, ResourceInterface } from '../interface';
-import { LeaderElector, leaseKindDef, type LeaseObject } from './leader-elector';
+import { LeaderElector, leaseKindDef } from './leader-elector';
 
 /** A client view whose writes can be cut off (a partitioned candidate). */
 function partitionable(fc: FakeClient) {
@@ -47,8 +47,8 @@ function candidate(client: KubeClient, clock: FakeClock, id: string, log: string
   return { el, ac, done };
 }
 
-async function lease(fc: FakeClient): Promise<LeaseObject> {
-  return fc.resource(leaseKindDef()).namespace('kube-system').get('kube-scheduler') as Promise<LeaseObject>;
+async function lease(fc: FakeClient): Promise<Lease> {
+  return fc.resource(leaseKindDef()).namespace('kube-system').get('kube-scheduler') as Promise<Lease>;
 }
 
 describe('LeaderElector', () => {
@@ -113,7 +113,7 @@ describe('LeaderElector', () => {
   it('only one of two simultaneous candidates wins a free lease (resourceVersion concurrency)', async () => {
     const clock = new FakeClock();
     const fc = new FakeClient({ clock });
-    await fc.resource(leaseKindDef()).namespace('kube-system').create({ metadata: { name: 'kube-scheduler', namespace: 'kube-system' }, spec: { holderIdentity: '' } } as LeaseObject);
+    await fc.resource(leaseKindDef()).namespace('kube-system').create({ metadata: { name: 'kube-scheduler', namespace: 'kube-system' }, spec: { holderIdentity: '' } } as Lease);
     const log: string[] = [];
     const a = candidate(fc, clock, 'a', log);
     const b = candidate(fc, clock, 'b', log);

@@ -3,25 +3,13 @@
 //    unchanged for leaseDuration), or already ours; writes use the lease's resourceVersion (optimistic concurrency).
 //  - renew every retryPeriod; if no renewal succeeds within renewDeadline, leadership is lost.
 //  - on cancel (signal) with releaseOnCancel: holderIdentity "" and leaseDurationSeconds 1, so others take over at once.
-import { hasReason, type KindDef, type KubeObject } from '@kubets/api';
-import * as api from '@kubets/api';
+import { hasReason, LeaseKind, type KindDef, type Lease } from '@kubets/api';
 import type { KubeClient, ResourceInterface } from '../interface';
 import { type Clock, realClock, sleep } from '../clock';
 import { type Logger, nopLogger } from '../log';
 import { microTime } from '../util/time';
 
-export interface LeaseSpecRecord {
-  holderIdentity?: string;
-  leaseDurationSeconds?: number;
-  acquireTime?: string;
-  renewTime?: string;
-  leaseTransitions?: number;
-}
-
-/** The Lease shape this package reads and writes (a subset of coordination.k8s.io/v1 Lease). */
-export interface LeaseObject extends KubeObject {
-  spec?: LeaseSpecRecord & Record<string, unknown>;
-}
+export type LeaseSpecRecord = NonNullable<Lease['spec']>;
 
 export interface LeaderCallbacks {
   /** Called when we become leader; the signal aborts when leadership ends. */
@@ -47,28 +35,15 @@ export interface LeaderElectionConfig {
   leaseKind?: KindDef;
 }
 
-/** coordination.k8s.io/v1 leases, used when @kubets/api does not export LeaseKind. */
-export function leaseKindDef(): KindDef {
-  const k = (api as unknown as { LeaseKind?: KindDef }).LeaseKind;
-  if (k) return k;
-  return {
-    group: 'coordination.k8s.io',
-    version: 'v1',
-    kind: 'Lease',
-    plural: 'leases',
-    singular: 'lease',
-    namespaced: true,
-    shortNames: [],
-    categories: [],
-    schema: { type: 'object' } as unknown as KindDef['schema'],
-    status: false,
-  };
+/** coordination.k8s.io/v1 leases. */
+export function leaseKindDef(): KindDef<Lease> {
+  return LeaseKind;
 }
 
 const JITTER = 1.2;
 
 export class LeaderElector {
-  private readonly leases: ResourceInterface<LeaseObject>;
+  private readonly leases: ResourceInterface<Lease>;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly leaseDurationMs: number;
@@ -77,7 +52,7 @@ export class LeaderElector {
   private observedRecord: LeaseSpecRecord | undefined;
   private observedRaw = '';
   private observedTime = 0;
-  private observedLease: LeaseObject | undefined;
+  private observedLease: Lease | undefined;
   private reportedLeader = '';
   private leading = false;
 
@@ -89,7 +64,7 @@ export class LeaderElector {
     this.retryPeriodMs = cfg.retryPeriodMs ?? 2_000;
     if (this.leaseDurationMs <= this.renewDeadlineMs) throw new Error('leaseDuration must be greater than renewDeadline');
     if (this.renewDeadlineMs <= JITTER * this.retryPeriodMs) throw new Error('renewDeadline must be greater than retryPeriod*1.2');
-    this.leases = cfg.client.resource(cfg.leaseKind ?? leaseKindDef()).namespace(cfg.lock.namespace) as unknown as ResourceInterface<LeaseObject>;
+    this.leases = cfg.client.resource((cfg.leaseKind as KindDef<Lease> | undefined) ?? LeaseKind).namespace(cfg.lock.namespace);
   }
 
   isLeader(): boolean {
@@ -183,7 +158,7 @@ export class LeaderElector {
     }
   }
 
-  private observe(lease: LeaseObject, now: number): LeaseSpecRecord {
+  private observe(lease: Lease, now: number): LeaseSpecRecord {
     const rec: LeaseSpecRecord = { ...(lease.spec ?? {}) };
     const raw = JSON.stringify([rec.holderIdentity ?? '', rec.renewTime ?? '', rec.acquireTime ?? '', rec.leaseTransitions ?? 0, rec.leaseDurationSeconds ?? 0]);
     if (raw !== this.observedRaw) {
@@ -209,7 +184,7 @@ export class LeaderElector {
     const now = this.clock.now();
     const id = this.cfg.identity;
     const durSec = Math.round(this.leaseDurationMs / 1000);
-    let lease: LeaseObject;
+    let lease: Lease;
     try {
       lease = await this.leases.get(this.cfg.lock.name, signal ? { signal } : {});
     } catch (e) {
@@ -242,7 +217,7 @@ export class LeaderElector {
       return false;
     }
     const mine = holder === id;
-    const next: LeaseObject = {
+    const next: Lease = {
       ...lease,
       spec: {
         ...(lease.spec ?? {}),
@@ -268,7 +243,7 @@ export class LeaderElector {
     const lease = this.observedLease;
     if (!lease || (this.observedRecord?.holderIdentity ?? '') !== this.cfg.identity) return true;
     const now = this.clock.now();
-    const next: LeaseObject = {
+    const next: Lease = {
       ...lease,
       spec: {
         ...(lease.spec ?? {}),

@@ -151,14 +151,17 @@ export class RestClient implements KubeClient {
     if (d > 0) await sleep(this.clock, d, signal);
   }
 
-  private headers(contentType?: string, hasBody?: boolean): http.OutgoingHttpHeaders {
+  private headers(contentType?: string, body?: string | Buffer): http.OutgoingHttpHeaders {
     const h: http.OutgoingHttpHeaders = {
       Accept: 'application/json',
       'User-Agent': this.config.userAgent ?? defaultUserAgent,
     };
     const auth = this.authHeader();
     if (auth) h.Authorization = auth;
-    if (hasBody) h['Content-Type'] = contentType ?? 'application/json';
+    if (body !== undefined) {
+      h['Content-Type'] = contentType ?? 'application/json';
+      h['Content-Length'] = Buffer.byteLength(body);
+    }
     return h;
   }
 
@@ -169,7 +172,7 @@ export class RestClient implements KubeClient {
       let settled = false;
       const req = mod.request(
         u,
-        { method: spec.method, agent: this.agent, headers: this.headers(spec.contentType, body !== undefined) },
+        { method: spec.method, agent: this.agent, headers: this.headers(spec.contentType, body) },
         (res) => {
           settled = true;
           cleanup();

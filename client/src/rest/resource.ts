@@ -11,10 +11,10 @@ import type {
   ApplyOptions,
   DeleteOptions,
   DeleteCollectionOptions,
-  Scale,
   BindingTarget,
   WatchStream,
 } from '../interface';
+import type { Scale } from '@kubets/api';
 import { patchContentTypes } from '../interface';
 import type { RestClient, Query } from './client';
 import { resourcePath } from './paths';

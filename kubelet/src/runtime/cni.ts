@@ -94,16 +94,16 @@ export class Cni {
   constructor(readonly o: CniOptions) {}
 
   async add(id: string, netns: string, portMappings: CniPortMapping[]): Promise<CniAddResult> {
-    await invoke(this.o, 'loopback', 'ADD', id, netns, 'lo', JSON.stringify({ cniVersion: CNI_VERSION, name: 'lo', type: 'loopback' }));
+    const lo = invoke(this.o, 'loopback', 'ADD', id, netns, 'lo', JSON.stringify({ cniVersion: CNI_VERSION, name: 'lo', type: 'loopback' }));
+    lo.catch(() => undefined);
     let prev: unknown;
     const rc = { portMappings };
-    const done: PluginConf[] = [];
     try {
       for (const p of networkPlugins(this.o)) {
         if (p.type === 'portmap' && portMappings.length === 0) continue;
         prev = await invoke(this.o, p.type, 'ADD', id, netns, 'eth0', pluginStdin(this.o, p, prev, rc));
-        done.push(p);
       }
+      await lo;
     } catch (e) {
       await this.del(id, netns, portMappings, prev).catch(() => undefined);
       throw e;

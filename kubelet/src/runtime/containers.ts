@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as crypto from 'node:crypto';
 import type { ImageStore, ImageRecord } from '../images/store';
-import { buildContainerSpec, resolveUser, resourcesToOci } from './oci-spec';
+import { buildContainerSpec, resolveUser, resourcesToOci, type ResolvedDevice } from './oci-spec';
 import { oomKills, readStats, type CgroupStats } from './cgroups';
 import { runOk, type Runc } from './runc';
 import { NamespaceMode, type ContainerConfig, type LinuxContainerResources, type PodSandboxConfig } from './cri-types';
@@ -80,7 +80,6 @@ export class ContainerManager {
     if (ooms > 0 && (ex.code === 137 || ex.code !== 0)) {
       c.reason = 'OOMKilled';
     } else c.reason = ex.code === 0 ? 'Completed' : 'Error';
-    if (c.state === 'created') c.reason = c.reason === 'Completed' ? 'Completed' : c.reason;
     c.state = 'exited';
     this.d.records.saveContainer(c);
   }
@@ -98,7 +97,6 @@ export class ContainerManager {
 
     const id = crypto.randomBytes(16).toString('hex');
     const bundle = path.join(this.d.records.containerRoot(), id);
-    const rootfs = path.join(bundle, 'rootfs');
     const rec: ContainerRecord = {
       id,
       sandboxId: sandbox.id,
@@ -119,15 +117,14 @@ export class ContainerManager {
       this.d.records.saveContainer(rec);
       rec.pid = await this.d.runc.createWithConmon(id, bundle, rec.logPath);
       this.d.records.saveContainer(rec);
-      void rootfs;
       return id;
     } catch (e) {
       await this.d.runc.delete(id).catch(() => undefined);
       await umount(path.join(bundle, 'rootfs'));
-      if (!process.env['KTS_KEEP_FAILED']) {
-        this.d.records.deleteContainer(id);
-        fs.rmSync(bundle, { recursive: true, force: true });
-      }
+      fs.rmSync(this.d.runc.exitFile(id), { force: true });
+      fs.rmSync(path.join(this.d.runc.p.socketDir, id), { recursive: true, force: true });
+      this.d.records.deleteContainer(id);
+      fs.rmSync(bundle, { recursive: true, force: true });
       throw e;
     }
   }
@@ -152,6 +149,7 @@ export class ContainerManager {
       resolvPath: path.join(sb.dir, 'resolv.conf'),
       hostnamePath: path.join(sb.dir, 'hostname'),
       pidsLimit: this.d.pidsLimit,
+      devices: cfg.devices.map(resolveDevice),
     });
     fs.writeFileSync(path.join(rec.bundle, 'config.json'), JSON.stringify(spec, null, 1));
   }
@@ -259,6 +257,21 @@ export class ContainerManager {
   stats(c: ContainerRecord): CgroupStats {
     return c.state === 'running' ? readStats(c.cgroupsPath) : {};
   }
+}
+
+/** CRI Device -> major/minor from the host node (char or block devices only). */
+export function resolveDevice(d: { container_path: string; host_path: string; permissions: string }): ResolvedDevice {
+  const st = fs.statSync(d.host_path);
+  if (!st.isCharacterDevice() && !st.isBlockDevice()) throw invalid(`${d.host_path} is not a device`);
+  const rdev = st.rdev;
+  return {
+    containerPath: d.container_path || d.host_path,
+    type: st.isCharacterDevice() ? 'c' : 'b',
+    major: (rdev >> 8) & 0xfff,
+    minor: (rdev & 0xff) | ((rdev >> 12) & 0xfff00),
+    mode: st.mode,
+    permissions: d.permissions,
+  };
 }
 
 export async function mountOverlay(layers: string[], bundle: string): Promise<void> {

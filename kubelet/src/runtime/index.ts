@@ -7,7 +7,8 @@ import { KtsRuntime, type RuntimeOptions } from './service';
 
 export type { RuntimeOptions } from './service';
 export { KtsRuntime } from './service';
-export { importImageTarball } from '../images/importer';
+import { importImageTarball } from '../images/importer';
+export { importImageTarball };
 export { buildContainerSpec, buildPauseSpec } from './oci-spec';
 export { parseCriLog, parseCriLogLine } from './cri-log';
 export { execStatus } from './streaming';
@@ -80,6 +81,7 @@ export async function startRuntime(opts: RuntimeOptions, signal: AbortSignal): P
   fs.mkdirSync(path.dirname(sock), { recursive: true });
   fs.rmSync(sock, { force: true });
   const runtime = new KtsRuntime(opts);
+  await runtime.reconcile();
   const [host, port] = splitHostPort(opts.streamingAddress ?? '127.0.0.1:0');
   const streamingUrl = await runtime.streaming.listen(host || '127.0.0.1', port);
   const cri = loadCri();
@@ -102,6 +104,26 @@ export async function startRuntime(opts: RuntimeOptions, signal: AbortSignal): P
     else signal.addEventListener('abort', stop, { once: true });
   });
   return { runtime, streamingUrl, done };
+}
+
+/**
+ * `kts image import FILE.tar [FILE.tar…] [--root-dir DIR]`: loads OCI-layout or docker-save tarballs into the
+ * runtime's image store (a running runtime picks them up). Prints one line per image; returns the exit code.
+ */
+export function runImageImport(argv: string[], out: (line: string) => void = (l) => console.log(l)): number {
+  let rootDir = '/var/lib/kts/runtime';
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '--root-dir') rootDir = argv[++i] ?? rootDir;
+    else if (a.startsWith('--root-dir=')) rootDir = a.slice('--root-dir='.length);
+    else files.push(a);
+  }
+  if (!files.length) throw new Error('usage: kts image import FILE.tar [--root-dir DIR]');
+  for (const f of files) {
+    for (const rec of importImageTarball(rootDir, f)) out(`${rec.repoTags.join(',') || '<none>'} ${rec.id}`);
+  }
+  return 0;
 }
 
 /** Runs `kts runtime` until `signal` aborts. Containers keep running across restarts (conmon supervises them). */

@@ -36,6 +36,7 @@ export interface OciSpec {
     capabilities: Record<'bounding' | 'effective' | 'permitted' | 'inheritable' | 'ambient', string[]>;
     rlimits: { type: string; hard: number; soft: number }[];
     noNewPrivileges: boolean;
+    oomScoreAdj?: number;
   };
   root: { path: string; readonly: boolean };
   hostname?: string;
@@ -47,9 +48,15 @@ export interface OciSpec {
     maskedPaths?: string[];
     readonlyPaths?: string[];
     sysctl?: Record<string, string>;
+    devices?: OciDevice[];
   };
   annotations?: Record<string, string>;
 }
+
+export interface OciDevice { path: string; type: 'c' | 'b'; major: number; minor: number; fileMode?: number; uid?: number; gid?: number }
+
+/** A host device resolved for the spec (stat of the CRI Device host_path, done by the caller). */
+export interface ResolvedDevice { containerPath: string; type: 'c' | 'b'; major: number; minor: number; mode: number; permissions: string }
 
 export interface OciResources {
   devices: { allow: boolean; access: string; type?: string; major?: number; minor?: number }[];
@@ -78,6 +85,7 @@ export interface ContainerSpecInput {
   shmPath?: string;
   pidsLimit?: number;
   sysctls?: Record<string, string>;
+  devices?: ResolvedDevice[];
 }
 
 export function resourcesToOci(r: LinuxContainerResources | null | undefined, pidsLimit?: number, privileged = false): OciResources {
@@ -94,6 +102,11 @@ export function resourcesToOci(r: LinuxContainerResources | null | undefined, pi
   }
   if (pidsLimit && pidsLimit > 0) out.pids = { limit: pidsLimit };
   return out;
+}
+
+function withDeviceRules(r: OciResources, devices: ResolvedDevice[]): OciResources {
+  for (const d of devices) r.devices.push({ allow: true, type: d.type, major: d.major, minor: d.minor, access: d.permissions || 'rwm' });
+  return r;
 }
 
 function normCap(c: string): string {
@@ -200,13 +213,18 @@ export function buildContainerSpec(input: ContainerSpecInput): OciSpec {
       capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: ambient, ambient },
       rlimits: [], // inherited: raising RLIMIT_NOFILE needs CAP_SYS_RESOURCE, which root lacks here
       noNewPrivileges: !!sc?.no_new_privs,
+      // Raising oom_score_adj is allowed; lowering it needs CAP_SYS_RESOURCE, which root lacks here, so negatives are dropped.
+      ...(cfg.linux?.resources && cfg.linux.resources.oom_score_adj > 0 ? { oomScoreAdj: Math.min(1000, cfg.linux.resources.oom_score_adj) } : {}),
     },
     root: { path: 'rootfs', readonly: !!sc?.readonly_rootfs },
     mounts: [...baseMounts(privileged, input.shmPath), ...etc, ...userMounts(cfg.mounts)],
     linux: {
       namespaces: namespaces(input),
       cgroupsPath: input.cgroupsPath,
-      resources: resourcesToOci(cfg.linux?.resources, input.pidsLimit, privileged),
+      resources: withDeviceRules(resourcesToOci(cfg.linux?.resources, input.pidsLimit, privileged), input.devices ?? []),
+      ...(input.devices?.length
+        ? { devices: input.devices.map((d): OciDevice => ({ path: d.containerPath, type: d.type, major: d.major, minor: d.minor, fileMode: d.mode & 0o777, uid: 0, gid: 0 })) }
+        : {}),
       maskedPaths: masked,
       readonlyPaths: readonly,
       ...(input.sysctls && Object.keys(input.sysctls).length ? { sysctl: input.sysctls } : {}),

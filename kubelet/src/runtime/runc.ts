@@ -89,21 +89,31 @@ export class Runc {
     fs.closeSync(conmonLog);
     child.unref();
     const started = Date.now();
-    let delay = 2;
-    for (;;) {
-      try {
-        const pid = Number(fs.readFileSync(pidfile, 'utf8').trim());
-        if (pid > 0) return pid;
-      } catch {
-        /* not yet */
+    // conmon writes the pidfile once `runc create` is done: wake on inotify, with a slow timer as a fallback.
+    let wake: (() => void) | undefined;
+    const watcher = fs.watch(bundle, () => wake?.());
+    try {
+      for (;;) {
+        try {
+          const pid = Number(fs.readFileSync(pidfile, 'utf8').trim());
+          if (pid > 0) return pid;
+        } catch {
+          /* not yet */
+        }
+        if (fs.existsSync(this.exitFile(id))) throw new Error(`container create failed: ${runcError(bundle)}`);
+        const waited = Date.now() - started;
+        if (waited > timeoutMs || (waited > 300 && conmonGone(bundle))) throw new Error(`container ${id} was not created: ${runcError(bundle)}`);
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, 25);
+          wake = () => {
+            clearTimeout(t);
+            r();
+          };
+        });
+        wake = undefined;
       }
-      if (fs.existsSync(this.exitFile(id))) {
-        throw new Error(`container create failed: ${runcError(bundle)}`);
-      }
-      if (Date.now() - started > timeoutMs) throw new Error(`container ${id} was not created: ${runcError(bundle)}`);
-      if (Date.now() - started > 300 && conmonGone(bundle)) throw new Error(`container ${id} was not created: ${runcError(bundle)}`);
-      await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(delay * 2, 20);
+    } finally {
+      watcher.close();
     }
   }
 
@@ -134,9 +144,15 @@ export class Runc {
     return run(this.p.runc, this.args('exec', id, ...cmd), { timeoutMs });
   }
 
-  /** Spawns `runc exec` with pipes for a streaming session (stdin optional). */
-  spawnExec(id: string, cmd: string[]): ReturnType<typeof spawn> {
-    return spawn(this.p.runc, this.args('exec', id, ...cmd), { stdio: ['pipe', 'pipe', 'pipe'] });
+  /**
+   * Spawns `runc exec` with pipes for a streaming session. With `tty`, util-linux `script` provides the terminal that
+   * `runc exec -t` proxies to the container's pty (Node cannot receive a console-socket fd), and stdout carries both
+   * streams, as in Kubernetes.
+   */
+  spawnExec(id: string, cmd: string[], tty = false): ReturnType<typeof spawn> {
+    if (!tty) return spawn(this.p.runc, this.args('exec', id, ...cmd), { stdio: ['pipe', 'pipe', 'pipe'] });
+    const line = [this.p.runc, ...this.args('exec', '-t', id, ...cmd)].map(shellQuote).join(' ');
+    return spawn('script', ['-q', '-f', '-e', '-c', line, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TERM: 'xterm' } });
   }
 
   update(id: string, resources: object): Promise<CmdResult> {
@@ -154,6 +170,10 @@ export class Runc {
       return undefined;
     }
   }
+}
+
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The last error runc logged (its --log file) or conmon's output. */

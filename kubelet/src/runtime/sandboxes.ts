@@ -99,21 +99,16 @@ export class SandboxManager {
     fs.writeFileSync(path.join(dir, 'resolv.conf'), resolvConf(config.dns_config));
     const cni = new Cni(this.d.cni());
     try {
+      const pause = this.d.images.resolve(this.d.pauseImage ?? PAUSE_IMAGE);
+      if (!pause) throw failedPrecondition(`pause image ${this.d.pauseImage ?? PAUSE_IMAGE} not present`);
+      const [rootPath] = await this.d.images.layerDirs(pause);
+      if (!rootPath || pause.layers.length !== 1) throw failedPrecondition('pause image must have exactly one layer');
       if (!hostNetwork) {
         rec.netnsName = `kts-${id.slice(0, 16)}`;
         rec.netnsPath = `/var/run/netns/${rec.netnsName}`;
         await runOk('ip', ['netns', 'add', rec.netnsName], 'ip netns add');
         this.d.records.saveSandbox(rec);
-        const res = await cni.add(id, rec.netnsPath, rec.portMappings);
-        rec.ip = res.ip;
-        rec.cniResult = res.result;
-        rec.cniSubnet = cni.o.subnet;
       }
-      fs.writeFileSync(path.join(dir, 'hosts'), hostsFile(rec.ip, hostname));
-      const pause = this.d.images.resolve(this.d.pauseImage ?? PAUSE_IMAGE);
-      if (!pause) throw failedPrecondition(`pause image ${this.d.pauseImage ?? PAUSE_IMAGE} not present`);
-      const [rootPath] = await this.d.images.layerDirs(pause);
-      if (!rootPath || pause.layers.length !== 1) throw failedPrecondition('pause image must have exactly one layer');
       const bundle = path.join(dir, 'pause');
       fs.mkdirSync(bundle, { recursive: true });
       const ic = pause.config.config ?? {};
@@ -129,13 +124,28 @@ export class SandboxManager {
         pidsLimit: this.d.pidsLimit,
       });
       fs.writeFileSync(path.join(bundle, 'config.json'), JSON.stringify(spec, null, 1));
-      rec.pausePid = await this.d.runc.createWithConmon(id, bundle, path.join(dir, 'pause.log'));
-      await this.d.runc.start(id);
+      // The infra container only needs the netns to exist, so it starts while CNI wires the interface.
+      const network = hostNetwork
+        ? Promise.resolve()
+        : cni.add(id, rec.netnsPath, rec.portMappings).then((res) => {
+            rec.ip = res.ip;
+            rec.cniResult = res.result;
+            rec.cniSubnet = cni.o.subnet;
+          });
+      const infra = this.d.runc.createWithConmon(id, bundle, path.join(dir, 'pause.log')).then(async (pid) => {
+        rec.pausePid = pid;
+        await this.d.runc.start(id);
+      });
+      const results = await Promise.allSettled([network, infra]);
+      for (const r of results) if (r.status === 'rejected') throw r.reason;
+      fs.writeFileSync(path.join(dir, 'hosts'), hostsFile(rec.ip, hostname));
       this.d.records.saveSandbox(rec);
       return id;
     } catch (e) {
       await this.teardown(rec).catch(() => undefined);
       await this.d.runc.delete(id).catch(() => undefined);
+      fs.rmSync(this.d.runc.exitFile(id), { force: true });
+      fs.rmSync(path.join(this.d.runc.p.socketDir, id), { recursive: true, force: true });
       removeCgroup(`${cgroupParent}/${id}`, path.dirname(cgroupParent));
       this.d.records.deleteSandbox(id);
       throw e;

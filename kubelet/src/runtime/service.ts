@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { Counter, Registry } from 'prom-client';
 import { ImageStore } from '../images/store';
-import { ensureBuiltinImages } from '../images/builtin';
+import { ensureBuiltinImages, BUSYBOX_IMAGE, PAUSE_IMAGE } from '../images/builtin';
+import { normalizeReference } from '../images/reference';
 import { pullImage } from '../images/puller';
 import { RecordStore, type ContainerRecord } from './records';
 import { Runc } from './runc';
@@ -13,7 +14,7 @@ import { ContainerManager, nowNs } from './containers';
 import { SandboxManager } from './sandboxes';
 import { StreamingServer } from './streaming';
 import type { CniOptions } from './cni';
-import { CriError, invalid, notFound } from './errors';
+import { CriError, invalid } from './errors';
 import { matchLabels, toContainer, toContainerStatus, toImage, toPodSandbox, toPodSandboxStatus } from './convert';
 import type { AuthConfig, ContainerConfig, LinuxContainerResources, PodSandboxConfig, StrMap } from './cri-types';
 
@@ -35,6 +36,35 @@ export interface RuntimeOptions {
 }
 
 export const RUNTIME_VERSION = '0.1.0';
+
+/** Bytes and inodes under a directory (the container's writable layer); bounded to keep stats cheap. */
+export function dirUsage(dir: string, maxEntries = 100000): { bytes: number; inodes: number } {
+  let bytes = 0;
+  let inodes = 0;
+  const stack = [dir];
+  while (stack.length && inodes < maxEntries) {
+    const d = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      inodes++;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else if (e.isFile()) {
+        try {
+          bytes += fs.lstatSync(p).size;
+        } catch {
+          /* removed meanwhile */
+        }
+      }
+    }
+  }
+  return { bytes, inodes };
+}
 
 type Handler = (req: Record<string, unknown>) => Promise<object> | object;
 
@@ -81,10 +111,10 @@ export class KtsRuntime {
     });
     this.streaming = new StreamingServer(
       {
-        spawnExec: (id, cmd) => {
+        spawnExec: (id, cmd, tty) => {
           const c = this.containers.get(id);
           if (c.state !== 'running') throw new Error(`container ${id} is not running`);
-          return this.runc.spawnExec(c.id, cmd);
+          return this.runc.spawnExec(c.id, cmd, tty);
         },
         attachInfo: (id) => {
           const c = this.containers.get(id);
@@ -100,6 +130,27 @@ export class KtsRuntime {
     // Rediscover: exits that happened while we were down are picked up by refresh().
     for (const c of this.records.containers.values()) this.containers.refresh(c);
     this.containers.startWatching();
+  }
+
+  /** After a restart: containers whose runc state vanished (e.g. host reboot) without an exit file are marked exited. */
+  async reconcile(): Promise<void> {
+    for (const c of this.records.containers.values()) {
+      if (c.state === 'exited' || this.runc.readExit(c.id)) continue;
+      if (await this.runc.state(c.id)) continue;
+      c.state = 'exited';
+      c.exitCode = 255;
+      c.finishedAt = nowNs();
+      c.reason = 'Error';
+      c.message = 'container lost: no runc state and no exit code';
+      this.records.saveContainer(c);
+    }
+    for (const s of this.records.sandboxes.values()) {
+      if (s.state !== 'ready') continue;
+      if (!s.pausePid || (!this.runc.readExit(s.id) && !(await this.runc.state(s.id)))) {
+        s.state = 'notready';
+        this.records.saveSandbox(s);
+      }
+    }
   }
 
   get podCidr(): string {
@@ -176,7 +227,11 @@ export class KtsRuntime {
       },
       StartContainer: async (req) => (await this.containers.start(String(req['container_id'])), {}),
       StopContainer: async (req) => (await this.containers.stop(String(req['container_id']), Number(req['timeout'] ?? 0)), {}),
-      RemoveContainer: async (req) => (await this.containers.remove(String(req['container_id'])), {}),
+      RemoveContainer: async (req) => {
+        await this.containers.remove(String(req['container_id']));
+        this.lastCpu.delete(String(req['container_id']));
+        return {};
+      },
       ListContainers: (req) => {
         const f = req['filter'] as { id?: string; state?: { state: number } | null; pod_sandbox_id?: string; label_selector?: StrMap } | null;
         const containers = this.containers
@@ -204,7 +259,8 @@ export class KtsRuntime {
         const cmd = (req['cmd'] as string[]) ?? [];
         if (!cmd.length) throw invalid('cmd is required');
         if (!req['stdout'] && !req['stderr'] && !req['stdin']) throw invalid('one of stdin, stdout or stderr must be set');
-        return { url: this.streaming.url({ kind: 'exec', containerId: c.id, cmd, stdin: !!req['stdin'], stdout: !!req['stdout'], stderr: !!req['stderr'], tty: !!req['tty'] }) };
+        const tty = !!req['tty'];
+        return { url: this.streaming.url({ kind: 'exec', containerId: c.id, cmd, stdin: !!req['stdin'], stdout: !!req['stdout'], stderr: !!req['stderr'] && !tty, tty }) };
       },
       Attach: (req) => {
         const c = this.containers.get(String(req['container_id']));
@@ -230,13 +286,24 @@ export class KtsRuntime {
     return Object.fromEntries(Object.entries(h).map(([k, fn]) => [k, this.wrap(k, fn)]));
   }
 
+  private lastCpu = new Map<string, { ts: number; usage: number }>();
+
   private statsOf(c: ContainerRecord): object {
     const s = this.containers.stats(c);
     const ts = nowNs();
     const u = (v: number | undefined): object | undefined => (v === undefined ? undefined : { value: v });
+    // usage_nano_cores from the previous sample of this container (as the kubelet's summary API expects).
+    let nanoCores: number | undefined;
+    if (s.cpuUsageNs !== undefined) {
+      const prev = this.lastCpu.get(c.id);
+      if (prev && ts > prev.ts && s.cpuUsageNs >= prev.usage) nanoCores = Math.round(((s.cpuUsageNs - prev.usage) / (ts - prev.ts)) * 1e9);
+      this.lastCpu.set(c.id, { ts, usage: s.cpuUsageNs });
+    }
+    const upper = path.join(c.bundle, 'upper');
+    const du = dirUsage(upper);
     return {
       attributes: { id: c.id, metadata: c.config.metadata, labels: c.config.labels ?? {}, annotations: c.config.annotations ?? {} },
-      cpu: { timestamp: ts, usage_core_nano_seconds: u(s.cpuUsageNs) },
+      cpu: { timestamp: ts, usage_core_nano_seconds: u(s.cpuUsageNs), usage_nano_cores: u(nanoCores) },
       memory: {
         timestamp: ts,
         working_set_bytes: u(s.workingSet),
@@ -246,7 +313,7 @@ export class KtsRuntime {
         major_page_faults: u(s.majorPageFaults),
         available_bytes: s.memoryLimit !== undefined && s.workingSet !== undefined && s.memoryLimit < 2 ** 62 ? u(Math.max(0, s.memoryLimit - s.workingSet)) : undefined,
       },
-      writable_layer: { timestamp: ts, fs_id: { mountpoint: path.join(c.bundle, 'upper') } },
+      writable_layer: { timestamp: ts, fs_id: { mountpoint: upper }, used_bytes: u(du.bytes), inodes_used: u(du.inodes) },
     };
   }
 
@@ -265,6 +332,16 @@ export class KtsRuntime {
       PullImage: async (req) => {
         const name = (req['image'] as { image?: string } | null)?.image ?? '';
         if (!name) throw invalid('image is required');
+        // Built-in images are node-local: "pulling" them never touches the network (kubelet's Always policy
+        // for :latest would otherwise send busybox pulls to docker.io).
+        let norm = '';
+        try {
+          norm = normalizeReference(name);
+        } catch {
+          throw invalid(`invalid image reference ${name}`);
+        }
+        const builtin = norm === BUSYBOX_IMAGE || norm === PAUSE_IMAGE ? this.images.resolve(norm) : undefined;
+        if (builtin) return { image_ref: builtin.id };
         const a = req['auth'] as AuthConfig | null;
         const rec = await pullImage(this.images, name, {
           auth: a ? { username: a.username, password: a.password, auth: a.auth, registryToken: a.registry_token, identityToken: a.identity_token } : undefined,
@@ -291,4 +368,3 @@ export class KtsRuntime {
   }
 }
 
-export { notFound };

@@ -4,7 +4,8 @@
 // * Exec  GET /exec/<token>   WebSocket, subprotocol v5.channel.k8s.io (v4.channel.k8s.io accepted). Binary frames whose
 //   first byte is the channel: 0 stdin, 1 stdout, 2 stderr, 3 error (a metav1.Status JSON sent once at the end:
 //   status Success, or Failure with reason NonZeroExitCode and details.causes[{reason:"ExitCode",message:"<n>"}]),
-//   4 resize (ignored: no TTY support), 255 close (v5: payload [255, channel] closes that input channel).
+//   4 resize (ignored), 255 close (v5: payload [255, channel] closes that input channel). With tty=true the process
+//   gets a terminal (via util-linux `script` + `runc exec -t`) and all output arrives on stdout.
 // * Attach GET /attach/<token>: same framing; streams the container's stdout/stderr (read from its CRI log, starting
 //   at the current end) until the container exits. Stdin is not supported.
 // * PortForward GET /portforward/<token>?port=<n>: WebSocket (subprotocol portforward.kts.v1), one WebSocket per TCP
@@ -27,7 +28,7 @@ export type StreamRequest =
 
 export interface StreamBackend {
   /** Spawns the exec process (runc exec) for a running container. */
-  spawnExec(containerId: string, cmd: string[]): ReturnType<typeof spawn>;
+  spawnExec(containerId: string, cmd: string[], tty: boolean): ReturnType<typeof spawn>;
   /** Log path and a liveness check for attach. */
   attachInfo(containerId: string): { logPath: string; running: () => boolean };
   /** netns path ('host' for hostNetwork pods) for port-forward. */
@@ -103,8 +104,9 @@ export class StreamingServer {
   async close(): Promise<void> {
     for (const c of this.wss.clients) c.terminate();
     this.wss.close();
-    await new Promise<void>((r) => this.server.close(() => r()));
-    this.server.closeAllConnections?.();
+    const closed = new Promise<void>((r) => this.server.close(() => r()));
+    this.server.closeAllConnections();
+    await closed;
   }
 
   private async onHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -130,13 +132,14 @@ export class StreamingServer {
   private exec(ws: WebSocket, req: Extract<StreamRequest, { kind: 'exec' }>): void {
     let child: ReturnType<typeof spawn>;
     try {
-      child = this.backend.spawnExec(req.containerId, req.cmd);
+      child = this.backend.spawnExec(req.containerId, req.cmd, req.tty);
     } catch (e) {
       ws.send(frame(CH.error, JSON.stringify({ metadata: {}, status: 'Failure', message: (e as Error).message })));
       ws.close();
       return;
     }
-    if (!req.stdin) child.stdin?.end();
+    // With a TTY the terminal must stay open until the process ends (script exits when its input closes).
+    if (!req.stdin && !req.tty) child.stdin?.end();
     child.stdout?.on('data', (b: Buffer) => req.stdout && ws.send(frame(CH.stdout, b)));
     child.stderr?.on('data', (b: Buffer) => req.stderr && ws.send(frame(CH.stderr, b)));
     child.stdin?.on('error', () => undefined);
@@ -144,7 +147,7 @@ export class StreamingServer {
       const b = isBinary ? data : Buffer.from(data);
       if (!b.length) return;
       if (b[0] === CH.stdin && req.stdin) child.stdin?.write(b.subarray(1));
-      else if (b[0] === CH.close && b[1] === CH.stdin) child.stdin?.end();
+      else if (b[0] === CH.close && b[1] === CH.stdin && !req.tty) child.stdin?.end();
     });
     ws.on('close', () => {
       if (child.exitCode === null) child.kill('SIGKILL');

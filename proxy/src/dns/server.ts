@@ -117,7 +117,7 @@ async function handle(raw: Buffer, opts: DnsServerOptions, upstreams: string[]):
 
 export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer> {
   const upstreams = (opts.upstreams ?? hostResolvers()).filter((u) => u !== opts.address);
-  const udp = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+  const udp = dgram.createSocket({ type: 'udp4' });
   udp.on('message', (msg, rinfo) => {
     void handle(msg, opts, upstreams).then((reply) => {
       if (reply) udp.send(reply, rinfo.port, rinfo.address);

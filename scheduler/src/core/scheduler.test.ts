@@ -47,12 +47,25 @@ describe('Scheduler: full cycles', () => {
     const h = new Harness({}, nodes);
     h.addPod(makePod('big', { requests: { cpu: '2' } }));
     await h.settle();
+    // 2 cpu never fits a 1-cpu node: preemption is not helpful anywhere
     const msg =
       '0/5 nodes are available: 2 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 3 Insufficient cpu. ' +
-      'preemption: 0/5 nodes are available: 2 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod.';
+      'preemption: 0/5 nodes are available: 5 Preemption is not helpful for scheduling.';
     expect(h.lastEvent('big')).toEqual({ pod: 'default/big', type: 'Warning', reason: 'FailedScheduling', action: 'Scheduling', note: msg });
     expect(h.condition('big')).toEqual({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: msg });
     expect(h.sched.queue.whereIs(h.pods.get('default/big')!)).toBe('unschedulable');
+  });
+
+  test('room taken by pods of equal priority: no preemption victims', async () => {
+    const h = new Harness({}, [makeNode('n1', { allocatable: alloc('2') }), makeNode('n2', { allocatable: alloc('2') }), makeNode('cp', { taints: [cp] })]);
+    h.addPod(makePod('a', { nodeName: 'n1', requests: { cpu: '1500m' } }));
+    h.addPod(makePod('b', { nodeName: 'n2', requests: { cpu: '1500m' } }));
+    h.addPod(makePod('p', { requests: { cpu: '1' } }));
+    await h.settle();
+    expect(h.lastEvent('p')?.note).toBe(
+      '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient cpu. ' +
+        'preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
+    );
   });
 
   test('all nodes unresolvable: preemption is not helpful', async () => {
@@ -69,6 +82,7 @@ describe('Scheduler: full cycles', () => {
     h.addPod(makePod('p', { requests: { cpu: '2' }, preemptionPolicy: 'Never' }));
     await h.settle();
     expect(h.lastEvent('p')?.note).toBe('0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.');
+    expect(h.client.deleted).toEqual([]);
   });
 
   test('no nodes', async () => {
@@ -112,6 +126,12 @@ describe('Scheduler: full cycles', () => {
     // n1 needs one victim of priority 1 (vs n2's priority 5): the later-started low2 is reprieved last → low2 is... victim choice:
     // reprieve order is most important first (low1 started earlier) → low1 kept, low2 evicted
     expect(h.client.deleted).toEqual(['default/low2']);
+    expect(h.client.statusUpdates.find((u) => u.pod === 'default/low2')?.condition).toEqual({
+      type: 'DisruptionTarget',
+      status: 'True',
+      reason: 'PreemptionByScheduler',
+      message: 'default-scheduler: preempting to accommodate a higher priority pod',
+    });
     expect(h.client.events.find((e) => e.reason === 'Preempted')).toMatchObject({ pod: 'default/low2', note: expect.stringContaining('on node n1') });
     expect(h.client.statusUpdates.find((u) => u.pod === 'default/high')?.nominatedNodeName).toBe('n1');
     expect(h.lastEvent('high')?.note).toBe('0/2 nodes are available: 2 Insufficient cpu.');
@@ -201,7 +221,7 @@ describe('Scheduler: full cycles', () => {
     const e = h.explain.get('default', 'p')!;
     expect(e.result).toBe('scheduled');
     expect(e.nodeName).toBe('c');
-    expect(e.filtered).toEqual({ a: { plugin: 'NodeResourcesFit', code: 'Unschedulable', reasons: ['Insufficient cpu'] } });
+    expect(e.filtered).toEqual({ a: { plugin: 'NodeResourcesFit', code: 'UnschedulableAndUnresolvable', reasons: ['Insufficient cpu'] } });
     expect(e.scores.map((s) => s.node)).toEqual(['c', 'b']);
     expect(e.scores[0]!.plugins).toHaveProperty('NodeResourcesFit');
   });

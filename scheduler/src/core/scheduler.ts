@@ -5,10 +5,10 @@
 // bind is in flight.
 import type { Node, Pod } from '../types';
 import { podKey } from '../types';
-import { Framework, type NodePluginScores, type Registry } from '../framework/framework';
-import type { ClusterEvent, Handle, NominatingInfo, NodeToStatus, SchedulerClient, QueuedPodInfo } from '../framework/interfaces';
+import { Framework, type ScoreTable, type Registry } from '../framework/framework';
+import type { ClusterEvent, Handle, NominatingInfo, SchedulerClient, QueuedPodInfo } from '../framework/interfaces';
 import type { CycleState } from '../framework/cycle-state';
-import { PodInfo, type NodeInfo, type NamespaceLabels } from '../framework/node-info';
+import { PodInfo, type NamespaceLabels } from '../framework/node-info';
 import { Code, Status, codeNames, isSuccess } from '../framework/status';
 import { DEFAULT_SCHEDULER_NAME, type ProfileConfig } from '../framework/config';
 import { SchedulerCache } from '../cache/cache';
@@ -17,37 +17,16 @@ import { SchedulingQueue } from '../queue/scheduling-queue';
 import { inTreeRegistry } from '../plugins/registry';
 import { type Clock, realClock } from '../util/clock';
 import type { Labels } from '../util/labels';
-import { formatFitError, type Diagnosis } from './fit-error';
+import type { Diagnosis } from './fit-error';
 import type { SchedulerMetrics } from '../metrics';
-import type { ExplainStore, Explanation, NodeRejection } from '../explain/store';
+import type { ExplainStore, Explanation } from '../explain/store';
+import { recordExplanation } from '../explain/record';
+import { SchedulingAlgorithm, FitError, NoNodesError, ErrNoNodesAvailable, type ScheduleResult } from './algorithm';
 
-export const ErrNoNodesAvailable = 'no nodes available to schedule pods';
-const MIN_FEASIBLE_NODES = 100;
-const MIN_FEASIBLE_PERCENTAGE = 5;
-const NUM_TOP_SCORES = 3;
+export { FitError, NoNodesError, ErrNoNodesAvailable, type ScheduleResult };
+
 const MAX_MESSAGE = 1024;
-
-export class FitError extends Error {
-  constructor(
-    readonly pod: Pod,
-    readonly numAllNodes: number,
-    readonly diagnosis: Diagnosis,
-  ) {
-    super();
-    this.name = 'FitError';
-  }
-  override get message(): string {
-    return formatFitError({ numAllNodes: this.numAllNodes, ...this.diagnosis });
-  }
-}
-
-export interface ScheduleResult {
-  suggestedHost: string;
-  evaluatedNodes: number;
-  feasibleNodes: number;
-  scores?: NodePluginScores[];
-  diagnosis: Diagnosis;
-}
+const YIELD_MS = 1;
 
 export interface SchedulerOptions {
   client: SchedulerClient;
@@ -82,7 +61,7 @@ export class Scheduler {
   readonly profiles = new Map<string, Framework>();
   private readonly clock: Clock;
   private readonly rng: () => number;
-  private nextStartNodeIndex = 0;
+  private readonly algorithm: SchedulingAlgorithm;
   /** unassigned pods of our profiles, as last seen from the informer */
   private readonly pending = new Map<string, Pod>();
   private readonly bindings = new Set<Promise<void>>();
@@ -93,12 +72,14 @@ export class Scheduler {
     this.rng = opts.rng ?? Math.random;
     this.percentageOfNodesToScore = opts.percentageOfNodesToScore ?? 0;
     this.cache = new SchedulerCache({ assumedPodTTLMs: opts.assumedPodTTLMs, now: () => this.clock.now() });
+    this.algorithm = new SchedulingAlgorithm(this.cache, this.snapshot, this.percentageOfNodesToScore, this.rng);
     const registry = opts.registry ?? inTreeRegistry();
     const profiles = opts.profiles?.length ? opts.profiles : [{ schedulerName: DEFAULT_SCHEDULER_NAME }];
     const nominator = { get: () => this.queue.nominator };
     for (const p of profiles) {
       let fw: Framework | undefined;
       const handle: Handle = {
+        profileName: p.schedulerName,
         snapshot: () => this.snapshot,
         client: opts.client,
         get nominator() {
@@ -114,6 +95,11 @@ export class Scheduler {
       this.profiles.set(p.schedulerName, fw);
     }
     const first = [...this.profiles.values()][0]!;
+    for (const fw of this.profiles.values()) {
+      if (fw.queueSortPlugin?.name !== first.queueSortPlugin?.name) {
+        throw new Error(`different queue sort plugins for profile "${fw.profileName}": "${fw.queueSortPlugin?.name ?? ''}", first: "${first.queueSortPlugin?.name ?? ''}"`);
+      }
+    }
     const pluginEvents = new Map<string, ClusterEvent[]>();
     for (const fw of this.profiles.values()) for (const [name, pl] of fw.plugins) if (pl.eventsToRegister) pluginEvents.set(name, pl.eventsToRegister());
     this.queue = new SchedulingQueue({
@@ -233,10 +219,25 @@ export class Scheduler {
 
   // ---------------------------------------------------------------- run loop
   async run(signal: AbortSignal): Promise<void> {
+    let lastYield = performance.now();
     while (!signal.aborted) {
       const q = await this.queue.pop(signal);
       if (!q) break;
-      await this.scheduleOne(q);
+      try {
+        await this.scheduleOne(q);
+      } catch (e) {
+        // a bug must not stop the loop while we hold the lease: drop this attempt, retry the pod later
+        this.log('error', 'scheduling cycle failed', { pod: q.podInfo.key, err: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+        q.unschedulablePlugins = new Set();
+        this.queue.addUnschedulableIfNotPresent(q, this.queue.currentSchedulingCycle);
+      }
+      // Popping a non-empty queue never leaves the microtask queue: yield to I/O (bind responses,
+      // watch events) at least every YIELD_MS so bindings complete while a backlog is scheduled.
+      const now = performance.now();
+      if (now - lastYield >= YIELD_MS) {
+        await new Promise((r) => setImmediate(r));
+        lastYield = performance.now();
+      }
     }
     await this.waitForBindings();
   }
@@ -390,6 +391,7 @@ export class Scheduler {
     } else this.queue.done(key);
     const nominated = nominating?.mode === 'Override' ? nominating.nominatedNodeName : undefined;
     if (nominated) this.queue.nominator.addNominatedPod(q.podInfo, nominated);
+    else if (nominating?.mode === 'Override') this.queue.nominator.deleteNominatedPodIfExists(pod);
     const msg = truncate(status.message() || status.reasons.join(', ') || codeNames[status.code]);
     this.log('info', 'Unable to schedule pod; waiting', { pod: key, err: msg });
     this.opts.client.createEvent({ regarding: pod, type: 'Warning', reason: 'FailedScheduling', action: 'Scheduling', note: msg });
@@ -404,117 +406,15 @@ export class Scheduler {
       .catch((e: unknown) => this.log('error', 'Error updating pod', { pod: key, err: String(e) }));
   }
 
-  // ---------------------------------------------------------------- the algorithm
+  // ---------------------------------------------------------------- the algorithm (core/algorithm.ts)
   numFeasibleNodesToFind(profilePercentage: number | undefined, numAllNodes: number): number {
-    if (numAllNodes < MIN_FEASIBLE_NODES) return numAllNodes;
-    let pct = profilePercentage ?? this.percentageOfNodesToScore;
-    if (!pct) {
-      pct = 50 - Math.trunc(numAllNodes / 125);
-      if (pct < MIN_FEASIBLE_PERCENTAGE) pct = MIN_FEASIBLE_PERCENTAGE;
-    }
-    const n = Math.trunc((numAllNodes * pct) / 100);
-    return n < MIN_FEASIBLE_NODES ? MIN_FEASIBLE_NODES : n;
+    return this.algorithm.numFeasibleNodesToFind(profilePercentage, numAllNodes);
   }
-
   schedulePod(fw: Framework, state: CycleState, pod: Pod): ScheduleResult {
-    this.cache.updateSnapshot(this.snapshot);
-    if (this.snapshot.numNodes() === 0) throw new NoNodesError();
-    const { feasible, diagnosis } = this.findNodesThatFitPod(fw, state, pod);
-    if (feasible.length === 0) throw new FitError(pod, this.snapshot.numNodes(), diagnosis);
-    const evaluated = feasible.length + diagnosis.nodeToStatus.size;
-    if (feasible.length === 1) return { suggestedHost: feasible[0]!.name, evaluatedNodes: evaluated, feasibleNodes: 1, diagnosis };
-    const scores = this.prioritizeNodes(fw, state, pod, feasible);
-    return { suggestedHost: this.selectHost(scores), evaluatedNodes: evaluated, feasibleNodes: feasible.length, scores, diagnosis };
+    return this.algorithm.schedulePod(fw, state, pod);
   }
-
-  private findNodesThatFitPod(fw: Framework, state: CycleState, pod: Pod): { feasible: NodeInfo[]; diagnosis: Diagnosis } {
-    const diagnosis: Diagnosis = { nodeToStatus: new Map(), unschedulablePlugins: new Set(), pendingPlugins: new Set() };
-    const all = this.snapshot.list();
-    const pre = fw.runPreFilterPlugins(state, pod, all);
-    diagnosis.unschedulablePlugins = pre.unschedulablePlugins;
-    if (!isSuccess(pre.status)) {
-      const st = pre.status!;
-      if (!st.isRejected()) throw st;
-      for (const n of all) diagnosis.nodeToStatus.set(n.name, st);
-      diagnosis.preFilterMsg = st.message();
-      if (st.code === Code.Pending) diagnosis.pendingPlugins!.add(st.plugin);
-      return { feasible: [], diagnosis };
-    }
-    const nominated = pod.status?.nominatedNodeName;
-    if (nominated) {
-      const ni = this.snapshot.get(nominated);
-      if (ni && (!pre.result?.nodeNames || pre.result.nodeNames.has(nominated))) {
-        const f = this.findNodesThatPassFilters(fw, state, pod, diagnosis, [ni], false);
-        if (f.length) return { feasible: f, diagnosis };
-      }
-    }
-    let nodes: readonly NodeInfo[] = all;
-    if (pre.result?.nodeNames) {
-      const names = pre.result.nodeNames;
-      nodes = [...names].map((n) => this.snapshot.get(n)).filter((n): n is NodeInfo => !!n);
-      const absent = Status.unresolvable(`node(s) didn't satisfy plugin(s) [${pre.resultPlugins.join(' ')}]`).withPlugin(pre.resultPlugins[0] ?? '');
-      for (const n of all) if (!names.has(n.name)) diagnosis.nodeToStatus.set(n.name, absent);
-      for (const p of pre.resultPlugins) diagnosis.unschedulablePlugins!.add(p);
-    }
-    const feasible = this.findNodesThatPassFilters(fw, state, pod, diagnosis, nodes, true);
-    return { feasible, diagnosis };
-  }
-
-  private findNodesThatPassFilters(fw: Framework, state: CycleState, pod: Pod, diagnosis: Diagnosis, nodes: readonly NodeInfo[], rotate: boolean): NodeInfo[] {
-    const numAll = nodes.length;
-    if (numAll === 0) return [];
-    const want = this.numFeasibleNodesToFind(fw.percentageOfNodesToScore, numAll);
-    const start = rotate ? this.nextStartNodeIndex % numAll : 0;
-    const feasible: NodeInfo[] = [];
-    let processed = 0;
-    if (!fw.hasFilterPlugins()) {
-      for (let i = 0; i < numAll && feasible.length < want; i++) feasible.push(nodes[(start + i) % numAll]!);
-      processed = feasible.length;
-    } else {
-      for (let i = 0; i < numAll; i++) {
-        const ni = nodes[(start + i) % numAll]!;
-        processed++;
-        const s = fw.runFilterPluginsWithNominatedPods(state, pod, ni);
-        if (s === null || s.code === Code.Success) {
-          feasible.push(ni);
-          if (feasible.length >= want) break;
-        } else if (s.code === Code.Error) {
-          throw s;
-        } else {
-          diagnosis.nodeToStatus.set(ni.name, s);
-          if (s.code === Code.Pending) diagnosis.pendingPlugins!.add(s.plugin);
-          else diagnosis.unschedulablePlugins!.add(s.plugin);
-        }
-      }
-    }
-    if (rotate) this.nextStartNodeIndex = (start + processed) % numAll;
-    return feasible;
-  }
-
-  private prioritizeNodes(fw: Framework, state: CycleState, pod: Pod, nodes: NodeInfo[]): NodePluginScores[] {
-    if (!fw.hasScorePlugins()) return nodes.map((n) => ({ name: n.name, scores: [], totalScore: 1 }));
-    const pre = fw.runPreScorePlugins(state, pod, nodes);
-    if (!isSuccess(pre)) throw pre;
-    const { scores, status } = fw.runScorePlugins(state, pod, nodes);
-    if (!isSuccess(status)) throw status;
-    return scores;
-  }
-
-  /** Highest total wins; ties broken by reservoir sampling. */
-  selectHost(list: NodePluginScores[]): string {
-    let best = list[0]!;
-    let cnt = 1;
-    for (let i = 1; i < list.length; i++) {
-      const s = list[i]!;
-      if (s.totalScore > best.totalScore) {
-        best = s;
-        cnt = 1;
-      } else if (s.totalScore === best.totalScore) {
-        cnt++;
-        if (Math.floor(this.rng() * cnt) === 0) best = s;
-      }
-    }
-    return best.name;
+  selectHost(t: ScoreTable): string {
+    return this.algorithm.selectHost(t);
   }
 
   private recordExplanation(
@@ -527,36 +427,7 @@ export class Scheduler {
     nodeName?: string,
     nominated?: string,
   ): void {
-    const store = this.opts.explain;
-    if (!store) return;
-    const pod = q.podInfo.pod;
-    const filtered: Record<string, NodeRejection> = {};
-    for (const [n, st] of diagnosis.nodeToStatus as NodeToStatus) filtered[n] = { plugin: st.plugin, code: codeNames[st.code], reasons: st.reasons };
-    const top = (sr?.scores ?? []).slice().sort((a, b) => b.totalScore - a.totalScore).slice(0, 10);
-    store.record({
-      namespace: pod.metadata.namespace ?? '',
-      name: pod.metadata.name ?? '',
-      uid: pod.metadata.uid,
-      profile: fw.profileName,
-      time: new Date(this.clock.now()).toISOString(),
-      attempts: q.attempts,
-      result,
-      message,
-      nodeName,
-      nominatedNodeName: nominated,
-      numAllNodes: this.snapshot.numNodes(),
-      evaluatedNodes: sr?.evaluatedNodes ?? diagnosis.nodeToStatus.size,
-      feasibleNodes: sr?.feasibleNodes ?? 0,
-      filtered,
-      scores: top.map((s) => ({
-        node: s.name,
-        total: s.totalScore,
-        plugins: Object.fromEntries(s.scores.map((p) => [p.name, p.score])),
-        weights: Object.fromEntries(s.scores.map((p) => [p.name, p.weight])),
-      })),
-      preFilterMessage: diagnosis.preFilterMsg,
-      postFilterMessage: diagnosis.postFilterMsg,
-    });
+    if (this.opts.explain) recordExplanation(this.opts.explain, { fw, q, result, diagnosis, sr, message, nodeName, nominated, numAllNodes: this.snapshot.numNodes(), now: this.clock.now() });
   }
 
   private log(level: 'info' | 'error' | 'debug', msg: string, fields?: Record<string, unknown>): void {
@@ -568,11 +439,3 @@ export class Scheduler {
     this.cache.dispose();
   }
 }
-
-export class NoNodesError extends Error {
-  constructor() {
-    super(ErrNoNodesAvailable);
-  }
-}
-
-export { NUM_TOP_SCORES };

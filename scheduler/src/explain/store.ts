@@ -30,8 +30,12 @@ export interface Explanation {
   numAllNodes: number;
   evaluatedNodes: number;
   feasibleNodes: number;
-  /** node → why it was filtered out */
+  /** node → why it was filtered out (at most MAX_FILTERED_NODES entries; see filteredOmitted) */
   filtered: Record<string, NodeRejection>;
+  /** how many filtered nodes were left out of `filtered` */
+  filteredOmitted?: number;
+  /** "<plugin>: <reason>" → number of nodes, over all filtered nodes */
+  reasonCounts?: Record<string, number>;
   /** the best-scored nodes, highest first */
   scores: NodeScoreExplanation[];
   preFilterMessage?: string;
@@ -40,7 +44,7 @@ export interface Explanation {
 
 export class ExplainStore {
   private readonly entries = new Map<string, Explanation>();
-  constructor(private readonly limit = 5000) {}
+  constructor(private readonly limit = 2000) {}
 
   record(e: Explanation): void {
     const key = `${e.namespace}/${e.name}`;

@@ -47,7 +47,8 @@ export interface SchedulerConfiguration {
     resourceNamespace: string;
     resourceName: string;
   };
-  clientConnection: { kubeconfig?: string };
+  /** qps/burst unset = no client-side rate limit (upstream defaults to 50/100) */
+  clientConnection: { kubeconfig?: string; qps?: number; burst?: number };
   profiles: ProfileConfig[];
 }
 
@@ -103,7 +104,12 @@ export function parseSchedulerConfiguration(text: string): SchedulerConfiguratio
   if (typeof doc.podInitialBackoffSeconds === 'number') cfg.podInitialBackoffSeconds = doc.podInitialBackoffSeconds;
   if (typeof doc.podMaxBackoffSeconds === 'number') cfg.podMaxBackoffSeconds = doc.podMaxBackoffSeconds;
   if (isRecord(doc.leaderElection)) Object.assign(cfg.leaderElection, doc.leaderElection);
-  if (isRecord(doc.clientConnection) && typeof doc.clientConnection.kubeconfig === 'string') cfg.clientConnection.kubeconfig = doc.clientConnection.kubeconfig;
+  if (isRecord(doc.clientConnection)) {
+    const cc = doc.clientConnection;
+    if (typeof cc.kubeconfig === 'string') cfg.clientConnection.kubeconfig = cc.kubeconfig;
+    if (typeof cc.qps === 'number') cfg.clientConnection.qps = cc.qps;
+    if (typeof cc.burst === 'number') cfg.clientConnection.burst = cc.burst;
+  }
   if (Array.isArray(doc.profiles) && doc.profiles.length) {
     cfg.profiles = doc.profiles.map((p, i) => {
       if (!isRecord(p)) throw new Error(`profiles[${i}]: expected an object`);

@@ -58,6 +58,25 @@ export interface PluginScore {
   weight: number;
   score: number;
 }
+/** Weighted scores per plugin and totals, index-aligned with `nodes`. */
+export interface ScoreTable {
+  nodes: readonly NodeInfo[];
+  plugins: Array<{ name: string; weight: number }>;
+  perPlugin: Float64Array[];
+  totals: Float64Array;
+}
+
+/** The best `k` nodes of a table with their per-plugin breakdown, highest total first. */
+export function topScores(t: ScoreTable, k: number): NodePluginScores[] {
+  const idx = Array.from({ length: t.nodes.length }, (_, i) => i);
+  idx.sort((a, b) => t.totals[b]! - t.totals[a]!);
+  return idx.slice(0, k).map((i) => ({
+    name: t.nodes[i]!.name,
+    totalScore: t.totals[i]!,
+    scores: t.plugins.map((p, j) => ({ name: p.name, weight: p.weight, score: t.perPlugin[j]![i]! })),
+  }));
+}
+
 export interface NodePluginScores {
   name: string;
   scores: PluginScore[];
@@ -216,7 +235,9 @@ export class Framework implements FrameworkRunner {
    * space preemption made for them), then without them (for anti-affinity that they might only satisfy).
    */
   runFilterPluginsWithNominatedPods(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Result {
-    const nominated = this.handle.nominator.nominatedPodsForNode(nodeInfo.name);
+    const nominator = this.handle.nominator;
+    if (nominator.empty?.()) return this.runFilterPlugins(state, pod, nodeInfo);
+    const nominated = nominator.nominatedPodsForNode(nodeInfo.name);
     if (nominated.length === 0) return this.runFilterPlugins(state, pod, nodeInfo);
     const prio = this.handle.podPriority(pod);
     const key = podKey(pod);
@@ -260,41 +281,49 @@ export class Framework implements FrameworkRunner {
     return null;
   }
 
-  /** Scores every node with every plugin, normalizes, applies weights. */
-  runScorePlugins(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): { scores: NodePluginScores[]; status: Result } {
+  /** Scores every node with every plugin, normalizes, applies weights (into reused buffers). */
+  runScorePlugins(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): { table?: ScoreTable; status: Result } {
     const active = this.scorePlugins.filter((s) => !state.skipScorePlugins.has(s.plugin.name));
-    const perPlugin: NodeScore[][] = active.map(() => new Array<NodeScore>(nodes.length));
+    const n = nodes.length;
+    const perPlugin: Float64Array[] = [];
+    const totals = new Float64Array(n);
     for (let j = 0; j < active.length; j++) {
-      const { plugin } = active[j]!;
-      const arr = perPlugin[j]!;
-      for (let i = 0; i < nodes.length; i++) {
-        const n = nodes[i]!;
-        const r = plugin.score(state, pod, n);
-        if (typeof r !== 'number') return { scores: [], status: new Status(Code.Error, [`plugin "${plugin.name}" failed with: ${r.message()}`]).withPlugin(plugin.name) };
-        arr[i] = { name: n.name, score: r };
+      const { plugin, weight } = active[j]!;
+      const arr = this.scoreBuffer(j, n);
+      for (let i = 0; i < n; i++) {
+        const node = nodes[i]!;
+        const r = plugin.score(state, pod, node);
+        if (typeof r !== 'number') return { status: new Status(Code.Error, [`plugin "${plugin.name}" failed with: ${r.message()}`]).withPlugin(plugin.name) };
+        const ns = arr[i]!;
+        ns.name = node.name;
+        ns.score = r;
       }
       if (plugin.scoreExtensions) {
-        const s = plugin.scoreExtensions.normalizeScore(state, pod, arr);
-        if (!isSuccess(s)) return { scores: [], status: new Status(Code.Error, [`plugin "${plugin.name}" failed with: ${s!.message()}`]).withPlugin(plugin.name) };
+        const s = plugin.scoreExtensions.normalizeScore(state, pod, arr.length === n ? arr : arr.slice(0, n));
+        if (!isSuccess(s)) return { status: new Status(Code.Error, [`plugin "${plugin.name}" failed with: ${s!.message()}`]).withPlugin(plugin.name) };
       }
-    }
-    const out: NodePluginScores[] = new Array(nodes.length);
-    for (let i = 0; i < nodes.length; i++) {
-      const scores: PluginScore[] = [];
-      let total = 0;
-      for (let j = 0; j < active.length; j++) {
-        const { plugin, weight } = active[j]!;
-        const raw = perPlugin[j]![i]!.score;
+      const weighted = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const raw = arr[i]!.score;
         if (raw > MAX_NODE_SCORE || raw < MIN_NODE_SCORE) {
-          return { scores: [], status: new Status(Code.Error, [`plugin "${plugin.name}" returns an invalid score ${raw}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`]) };
+          return { status: new Status(Code.Error, [`plugin "${plugin.name}" returns an invalid score ${raw}, it should in the range of [${MIN_NODE_SCORE}, ${MAX_NODE_SCORE}] after normalizing`]).withPlugin(plugin.name) };
         }
-        const s = raw * weight;
-        scores.push({ name: plugin.name, weight, score: s });
-        total += s;
+        weighted[i] = raw * weight;
+        totals[i] = totals[i]! + raw * weight;
       }
-      out[i] = { name: nodes[i]!.name, scores, totalScore: total };
+      perPlugin.push(weighted);
     }
-    return { scores: out, status: null };
+    return { table: { nodes, plugins: active.map((a) => ({ name: a.plugin.name, weight: a.weight })), perPlugin, totals }, status: null };
+  }
+
+  private readonly scoreBuffers: NodeScore[][] = [];
+  /** Reused NodeScore objects (plugins must not keep them past normalizeScore). */
+  private scoreBuffer(j: number, n: number): NodeScore[] {
+    let b = this.scoreBuffers[j];
+    if (!b) this.scoreBuffers[j] = b = [];
+    while (b.length < n) b.push({ name: '', score: 0 });
+    if (b.length > n) return b.slice(0, n);
+    return b;
   }
 
   runReservePluginsReserve(state: CycleState, pod: Pod, nodeName: string): Result {

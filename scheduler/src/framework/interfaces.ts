@@ -132,6 +132,8 @@ export interface SharedLister {
 /** Pods nominated to run on a node after preemption (kept by the queue). */
 export interface PodNominator {
   nominatedPodsForNode(nodeName: string): readonly PodInfo[];
+  /** true when no pod is nominated anywhere (fast path) */
+  empty?(): boolean;
   addNominatedPod(pi: PodInfo, nodeName: string): void;
   deleteNominatedPodIfExists(pod: Pod): void;
 }
@@ -147,6 +149,8 @@ export interface SchedulerClient {
 
 /** Everything a plugin may reach besides its own args. */
 export interface Handle {
+  /** the profile's schedulerName */
+  profileName?: string;
   snapshot(): SharedLister;
   client: SchedulerClient;
   nominator: PodNominator;

@@ -4,17 +4,27 @@ import type { ScorePlugin, PreScorePlugin, ClusterEvent } from '../framework/int
 import { MAX_NODE_SCORE } from '../framework/interfaces';
 import { Frozen } from '../framework/cycle-state';
 import { PodInfo, type NodeInfo } from '../framework/node-info';
-import { allocatableAndRequested, defaultResources, type ResourceSpec } from './node-resources-fit';
+import { requestedWithPod, defaultResources, type ResourceSpec } from './node-resources-fit';
 
 export const BalancedAllocationName = 'NodeResourcesBalancedAllocation';
 const stateKey = 'PreScore' + BalancedAllocationName;
 
 export function balancedScore(nodeInfo: NodeInfo, pi: PodInfo, resources: ResourceSpec[]): number {
+  if (resources === defaultResources) {
+    // cpu + memory without allocating
+    const ac = nodeInfo.allocatable.milliCPU;
+    const am = nodeInfo.allocatable.memory;
+    if (ac > 0 && am > 0) {
+      const fc = Math.min(1, (nodeInfo.requested.milliCPU + pi.requests.milliCPU) / ac);
+      const fm = Math.min(1, (nodeInfo.requested.memory + pi.requests.memory) / am);
+      return Math.trunc((1 - Math.abs(fc - fm) / 2) * MAX_NODE_SCORE);
+    }
+  }
   const fractions: number[] = [];
   for (const r of resources) {
-    const [alloc, req] = allocatableAndRequested(nodeInfo, pi, r.name, true);
+    const alloc = nodeInfo.allocatable.get(r.name);
     if (alloc === 0) continue;
-    fractions.push(Math.min(1, req / alloc));
+    fractions.push(Math.min(1, requestedWithPod(nodeInfo, pi, r.name, true) / alloc));
   }
   let std = 0;
   if (fractions.length === 2) std = Math.abs(fractions[0]! - fractions[1]!) / 2;

@@ -155,7 +155,17 @@ export function newDefaultPreemption(args: unknown, h: Handle): PostFilterPlugin
         h.client.createEvent({ regarding: v, type: 'Normal', reason: 'Preempted', action: 'Preempting', note: `Preempted by pod ${pod.metadata.uid ?? ''} on node ${best.nodeName}` });
       }
       try {
-        await Promise.all(best.victims.map((v) => h.client.deletePod(v, 'preempted')));
+        await Promise.all(
+          best.victims.map(async (v) => {
+            // DisruptionTarget tells the victim's owner why it goes away (PodDisruptionConditions)
+            await h.client
+              .updatePodStatus(v, {
+                condition: { type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: `${h.profileName ?? 'default-scheduler'}: preempting to accommodate a higher priority pod` },
+              })
+              .catch(() => undefined);
+            await h.client.deletePod(v, 'preempted');
+          }),
+        );
       } catch (e) {
         return { status: Status.error(e) };
       }

@@ -1,6 +1,7 @@
 // ImageLocality: prefer nodes that already have the pod's images, weighted by image size and by how
 // widely the image is spread (so one node with a popular image does not attract everything).
-import type { ScorePlugin, Handle } from '../framework/interfaces';
+import type { ScorePlugin, PreScorePlugin, Handle } from '../framework/interfaces';
+import { Frozen } from '../framework/cycle-state';
 import { MAX_NODE_SCORE } from '../framework/interfaces';
 import type { Pod } from '../types';
 
@@ -26,15 +27,22 @@ function images(pod: Pod): string[] {
   return [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.image).filter((i): i is string => !!i);
 }
 
-export function newImageLocality(_args: unknown, h: Handle): ScorePlugin {
+const stateKey = 'PreScore' + ImageLocalityName;
+
+export function newImageLocality(_args: unknown, h: Handle): PreScorePlugin & ScorePlugin {
   return {
     name: ImageLocalityName,
-    score(_state, pod, nodeInfo) {
+    preScore(state, pod) {
+      state.write(stateKey, new Frozen(images(pod).map(normalizedImageName)));
+      return null;
+    },
+    score(state, pod, nodeInfo) {
       const total = h.snapshot().numNodes();
-      const imgs = images(pod);
+      const imgs = state.read<Frozen<string[]>>(stateKey)?.value ?? images(pod).map(normalizedImageName);
+      if (nodeInfo.imageStates.size === 0) return 0;
       let sum = 0;
       for (const img of imgs) {
-        const st = nodeInfo.imageStates.get(normalizedImageName(img));
+        const st = nodeInfo.imageStates.get(img);
         if (st && total > 0) sum += Math.trunc(st.size * (st.nodes.size / total));
       }
       return imageLocalityScore(sum, imgs.length || 1);

@@ -20,25 +20,28 @@ function filter(pod: Pod, ni: NodeInfo, args?: unknown) {
 describe('NodeResourcesFit filter', () => {
   const node = makeNode('n', { allocatable: { ...small, 'example.com/gpu': '2', 'ephemeral-storage': '10Gi' } });
   const used = makePod('used', { nodeName: 'n', requests: { cpu: '500m', memory: '1Gi' } });
-  test.each<[string, Pod, Pod[], string[] | null]>([
-    ['fits', makePod('p', { requests: { cpu: '500m', memory: '1Gi' } }), [used], null],
-    ['insufficient cpu', makePod('p', { requests: { cpu: '600m' } }), [used], ['Insufficient cpu']],
-    ['insufficient memory', makePod('p', { requests: { memory: '1537Mi' } }), [used], ['Insufficient memory']],
-    ['cpu and memory', makePod('p', { requests: { cpu: '2', memory: '3Gi' } }), [used], ['Insufficient cpu', 'Insufficient memory']],
-    ['ephemeral storage', makePod('p', { requests: { 'ephemeral-storage': '11Gi' } }), [], ['Insufficient ephemeral-storage']],
-    ['extended resource', makePod('p', { requests: { 'example.com/gpu': '3' } }), [], ['Insufficient example.com/gpu']],
-    ['unknown extended resource', makePod('p', { requests: { 'example.com/fpga': '1' } }), [], ['Insufficient example.com/fpga']],
+  // [name, pod, pods on node, reasons, unresolvable (request > allocatable: preemption cannot help)]
+  test.each<[string, Pod, Pod[], string[] | null, boolean]>([
+    ['fits', makePod('p', { requests: { cpu: '500m', memory: '1Gi' } }), [used], null, false],
+    ['insufficient cpu', makePod('p', { requests: { cpu: '600m' } }), [used], ['Insufficient cpu'], false],
+    ['insufficient memory', makePod('p', { requests: { memory: '1537Mi' } }), [used], ['Insufficient memory'], false],
+    ['cpu and memory', makePod('p', { requests: { cpu: '2', memory: '3Gi' } }), [used], ['Insufficient cpu', 'Insufficient memory'], true],
+    ['ephemeral storage', makePod('p', { requests: { 'ephemeral-storage': '11Gi' } }), [], ['Insufficient ephemeral-storage'], true],
+    ['extended resource', makePod('p', { requests: { 'example.com/gpu': '3' } }), [], ['Insufficient example.com/gpu'], true],
+    ['unknown extended resource', makePod('p', { requests: { 'example.com/fpga': '1' } }), [], ['Insufficient example.com/fpga'], true],
     [
       'too many pods',
       makePod('p'),
       [makePod('a', { nodeName: 'n' }), makePod('b', { nodeName: 'n' }), makePod('c', { nodeName: 'n' })],
       ['Too many pods'],
+      false,
     ],
     [
       'too many pods and cpu',
       makePod('p', { requests: { cpu: '2' } }),
       [makePod('a', { nodeName: 'n' }), makePod('b', { nodeName: 'n' }), makePod('c', { nodeName: 'n' })],
       ['Too many pods', 'Insufficient cpu'],
+      true,
     ],
     [
       'init container max rule fits',
@@ -48,6 +51,7 @@ describe('NodeResourcesFit filter', () => {
       }),
       [used],
       null,
+      false,
     ],
     [
       'init container larger than free',
@@ -57,6 +61,7 @@ describe('NodeResourcesFit filter', () => {
       }),
       [used],
       ['Insufficient cpu'],
+      false,
     ],
     [
       'sidecar adds up',
@@ -66,12 +71,13 @@ describe('NodeResourcesFit filter', () => {
       }),
       [used],
       ['Insufficient cpu'],
+      false,
     ],
-    ['overhead counts', makePod('p', { requests: { cpu: '400m' }, overhead: { cpu: '200m' } }), [used], ['Insufficient cpu']],
-  ])('%s', (_n, pod, pods, want) => {
+    ['overhead counts', makePod('p', { requests: { cpu: '400m' }, overhead: { cpu: '200m' } }), [used], ['Insufficient cpu'], false],
+  ])('%s', (_n, pod, pods, want, unresolvable) => {
     const s = filter(pod, nodeInfo(node, ...pods));
     expect(s ? [...s.reasons] : null).toEqual(want);
-    if (want) expect(s!.code).toBe(Code.Unschedulable);
+    if (want) expect(s!.code).toBe(unresolvable ? Code.UnschedulableAndUnresolvable : Code.Unschedulable);
   });
 
   test('ignoredResources', () => {

@@ -40,29 +40,44 @@ export interface InsufficientResource {
   requested: number;
   used: number;
   capacity: number;
+  /** the request exceeds the node's allocatable: no preemption can help */
+  unresolvable: boolean;
 }
 
 /** The upstream fitsRequest: every resource the pod asks for, in a fixed order. */
 export function fitsRequest(podRequest: Resource, nodeInfo: NodeInfo, ignored?: (name: string) => boolean): InsufficientResource[] {
+  const alloc = nodeInfo.allocatable;
+  const used = nodeInfo.requested;
+  // fast path (no allocation) for the common case: everything fits
+  if (
+    nodeInfo.pods.length + 1 <= alloc.allowedPodNumber &&
+    (podRequest.milliCPU === 0 || podRequest.milliCPU <= alloc.milliCPU - used.milliCPU) &&
+    (podRequest.memory === 0 || podRequest.memory <= alloc.memory - used.memory) &&
+    (podRequest.ephemeralStorage === 0 || podRequest.ephemeralStorage <= alloc.ephemeralStorage - used.ephemeralStorage) &&
+    !podRequest.scalar
+  ) {
+    return NONE;
+  }
   const out: InsufficientResource[] = [];
-  const allowed = nodeInfo.allocatable.allowedPodNumber;
-  if (nodeInfo.pods.length + 1 > allowed) out.push({ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: nodeInfo.pods.length, capacity: allowed });
+  const allowed = alloc.allowedPodNumber;
+  if (nodeInfo.pods.length + 1 > allowed) out.push({ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: nodeInfo.pods.length, capacity: allowed, unresolvable: false });
   if (podRequest.milliCPU === 0 && podRequest.memory === 0 && podRequest.ephemeralStorage === 0 && (!podRequest.scalar || podRequest.scalar.size === 0)) return out;
-  const check = (name: string, req: number, alloc: number, used: number) => {
-    if (req > 0 && req > alloc - used) out.push({ resourceName: name, reason: `Insufficient ${name}`, requested: req, used, capacity: alloc });
+  const check = (name: string, req: number, a: number, u: number) => {
+    if (req > 0 && req > a - u) out.push({ resourceName: name, reason: `Insufficient ${name}`, requested: req, used: u, capacity: a, unresolvable: req > a });
   };
-  check('cpu', podRequest.milliCPU, nodeInfo.allocatable.milliCPU, nodeInfo.requested.milliCPU);
-  check('memory', podRequest.memory, nodeInfo.allocatable.memory, nodeInfo.requested.memory);
-  check('ephemeral-storage', podRequest.ephemeralStorage, nodeInfo.allocatable.ephemeralStorage, nodeInfo.requested.ephemeralStorage);
+  check('cpu', podRequest.milliCPU, alloc.milliCPU, used.milliCPU);
+  check('memory', podRequest.memory, alloc.memory, used.memory);
+  check('ephemeral-storage', podRequest.ephemeralStorage, alloc.ephemeralStorage, used.ephemeralStorage);
   if (podRequest.scalar) {
     for (const [name, q] of podRequest.scalar) {
       if (q === 0) continue;
       if (ignored?.(name)) continue;
-      check(name, q, nodeInfo.allocatable.get(name), nodeInfo.requested.get(name));
+      check(name, q, alloc.get(name), used.get(name));
     }
   }
   return out;
 }
+const NONE: InsufficientResource[] = [];
 
 export function leastRequestedScore(requested: number, capacity: number): number {
   if (capacity === 0 || requested > capacity) return 0;
@@ -92,20 +107,21 @@ export function brokenLinear(shape: Array<{ utilization: number; score: number }
 
 type Scorer = (requested: number, capacity: number) => number;
 
-/** requested (incl. this pod) and allocatable for one resource; non-zero defaults for cpu/memory unless useRequested. */
-export function allocatableAndRequested(nodeInfo: NodeInfo, podInfo: PodInfo, name: string, useRequested: boolean): [number, number] {
-  const alloc = nodeInfo.allocatable.get(name);
-  if ((name === 'cpu' || name === 'memory') && !useRequested) return [alloc, nodeInfo.nonZeroRequested.get(name) + podInfo.nonZeroRequests.get(name)];
-  return [alloc, nodeInfo.requested.get(name) + podInfo.requests.get(name)];
+/** requested (incl. this pod) for one resource; non-zero defaults for cpu/memory unless useRequested. */
+export function requestedWithPod(nodeInfo: NodeInfo, podInfo: PodInfo, name: string, useRequested: boolean): number {
+  if (name === 'cpu') return useRequested ? nodeInfo.requested.milliCPU + podInfo.requests.milliCPU : nodeInfo.nonZeroRequested.milliCPU + podInfo.nonZeroRequests.milliCPU;
+  if (name === 'memory') return useRequested ? nodeInfo.requested.memory + podInfo.requests.memory : nodeInfo.nonZeroRequested.memory + podInfo.nonZeroRequests.memory;
+  return nodeInfo.requested.get(name) + podInfo.requests.get(name);
 }
 
 export function resourceAllocationScore(nodeInfo: NodeInfo, podInfo: PodInfo, resources: ResourceSpec[], scorer: Scorer, useRequested = false): number {
   let total = 0;
   let weights = 0;
-  for (const r of resources) {
-    const [alloc, req] = allocatableAndRequested(nodeInfo, podInfo, r.name, useRequested);
+  for (let i = 0; i < resources.length; i++) {
+    const r = resources[i]!;
+    const alloc = nodeInfo.allocatable.get(r.name);
     if (alloc === 0) continue;
-    total += scorer(req, alloc) * r.weight;
+    total += scorer(requestedWithPod(nodeInfo, podInfo, r.name, useRequested), alloc) * r.weight;
     weights += r.weight;
   }
   return weights === 0 ? 0 : Math.trunc(total / weights);
@@ -146,7 +162,9 @@ export function newNodeResourcesFit(args?: unknown): PreFilterPlugin & FilterPlu
       const pi = podInfoOf(state, preFilterKey, pod);
       const insufficient = fitsRequest(pi.requests, nodeInfo, ignored);
       if (insufficient.length === 0) return null;
-      return Status.unschedulable(...insufficient.map((r) => r.reason));
+      const reasons = insufficient.map((r) => r.reason);
+      // a request larger than the node's whole allocatable cannot be helped by preemption
+      return insufficient.some((r) => r.unresolvable) ? Status.unresolvable(...reasons) : Status.unschedulable(...reasons);
     },
     preScore(state, pod) {
       state.write(preScoreKey, new Frozen(new PodInfo(pod)));

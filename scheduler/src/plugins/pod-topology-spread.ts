@@ -143,7 +143,7 @@ export function newPodTopologySpread(args: unknown, h: Handle): PreFilterPlugin 
     if (ds.length === 0) return [];
     const owners = h.ownerSelectors(pod);
     if (owners.length === 0) return [];
-    const sel: Matcher = (l) => owners.every((o) => o(l));
+    const sel: Matcher = owners.length === 1 ? owners[0]! : (l) => owners.every((o) => o(l));
     return ds.map((c) => compile(c, sel));
   }
 
@@ -201,34 +201,42 @@ export function newPodTopologySpread(args: unknown, h: Handle): PreFilterPlugin 
       const ignored = new Set<string>();
       const pairCounts = cs.map(() => new Map<string, number>());
       const topoSize = cs.map(() => 0);
+      // whether some candidate node carries the key: otherwise no node scores on it and counting is moot
+      const labeled = cs.map(() => false);
       for (const ni of filteredNodes) {
         const node = ni.node!;
         if (requireAll && !nodeHasAllKeys(node, cs)) {
           ignored.add(ni.name);
           continue;
         }
-        cs.forEach((c, i) => {
-          if (c.topologyKey === LabelHostname) return;
-          const v = node.metadata.labels?.[c.topologyKey] ?? '';
+        for (let i = 0; i < cs.length; i++) {
+          const c = cs[i]!;
+          if (c.topologyKey === LabelHostname) continue;
+          const raw = node.metadata.labels?.[c.topologyKey];
+          if (raw !== undefined) labeled[i] = true;
+          const v = raw ?? '';
           if (!pairCounts[i]!.has(v)) {
             pairCounts[i]!.set(v, 0);
             topoSize[i]!++;
           }
-        });
+        }
       }
       const affinity = requiredNodeAffinity(pod);
-      if (cs.some((c) => c.topologyKey !== LabelHostname)) {
+      if (labeled.some((l) => l)) {
         for (const ni of all) {
           const node = ni.node;
-          if (!node) continue;
+          if (!node || ni.pods.length === 0) continue;
           if (requireAll && !nodeHasAllKeys(node, cs)) continue;
-          cs.forEach((c, i) => {
-            if (c.topologyKey === LabelHostname || !includesNode(c, pod, node, affinity)) return;
-            const v = node.metadata.labels?.[c.topologyKey] ?? '';
+          for (let i = 0; i < cs.length; i++) {
+            const c = cs[i]!;
+            if (!labeled[i]) continue;
+            // nodes without the key never score on it: skip counting their pods
+            const v = node.metadata.labels?.[c.topologyKey];
+            if (v === undefined) continue;
             const cur = pairCounts[i]!.get(v);
-            if (cur === undefined) return;
+            if (cur === undefined || !includesNode(c, pod, node, affinity)) continue;
             pairCounts[i]!.set(v, cur + countPodsMatchSelector(ni.pods, c.selector, pod.metadata.namespace));
-          });
+          }
         }
       }
       const weights = cs.map((c, i) => Math.log((c.topologyKey === LabelHostname ? filteredNodes.length - ignored.size : topoSize[i]!) + 2));
@@ -240,12 +248,15 @@ export function newPodTopologySpread(args: unknown, h: Handle): PreFilterPlugin 
       const node = nodeInfo.node;
       if (!s || !node || s.ignoredNodes.has(nodeInfo.name)) return 0;
       let score = 0;
-      s.constraints.forEach((c, i) => {
-        const v = node.metadata.labels?.[c.topologyKey];
-        if (v === undefined) return;
-        const cnt = c.topologyKey === LabelHostname ? countPodsMatchSelector(nodeInfo.pods, c.selector, pod.metadata.namespace) : (s.pairCounts[i]!.get(v) ?? 0);
+      const labels = node.metadata.labels;
+      if (!labels) return 0;
+      for (let i = 0; i < s.constraints.length; i++) {
+        const c = s.constraints[i]!;
+        const v = labels[c.topologyKey];
+        if (v === undefined) continue;
+        const cnt = c.topologyKey === LabelHostname ? (nodeInfo.pods.length ? countPodsMatchSelector(nodeInfo.pods, c.selector, pod.metadata.namespace) : 0) : (s.pairCounts[i]!.get(v) ?? 0);
         score += cnt * s.weights[i]! + (c.maxSkew - 1);
-      });
+      }
       return Math.round(score);
     },
     scoreExtensions: {

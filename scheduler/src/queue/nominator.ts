@@ -9,6 +9,10 @@ export class Nominator implements PodNominator {
   private readonly byNode = new Map<string, PodInfo[]>();
   private readonly byPod = new Map<string, string>();
 
+  empty(): boolean {
+    return this.byPod.size === 0;
+  }
+
   nominatedPodsForNode(nodeName: string): readonly PodInfo[] {
     return this.byNode.get(nodeName) ?? [];
   }

@@ -322,6 +322,7 @@ export class SchedulingQueue {
           this.unschedulable.delete(key);
           this.moveToActiveQ(u);
         }
+        this.disarmFlushIfIdle();
       }
       return;
     }

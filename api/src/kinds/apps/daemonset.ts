@@ -5,7 +5,7 @@ import { LabelSelectorSchema } from '../../meta/schemas';
 import { PodTemplateSpecSchema } from '../core/pod-spec';
 import { defaultPodSpec } from '../core/pod-validation';
 import { objectSchema, age, nameColumn, ageColumn, containerCells, containersColumn, imagesColumn, Def, With, Int32, Int64, Str } from '../common';
-import { fieldErr, immutable, formatLabelSelector, formatLabels } from '../validators';
+import { fieldErr, immutable, immutableSelector, formatLabelSelector, formatLabels } from '../validators';
 import { validateSelectorAndTemplate, validateNonNegative, validateIntOrPercent, isZeroIntOrPercent } from './workload';
 import type { StatusCause } from '../../errors/status-error';
 
@@ -97,7 +97,7 @@ export const DaemonSetKind = defineKind<DaemonSet>({
     validate(ds) {
       const spec = ds.spec;
       if (!spec) return [fieldErr.required('spec')];
-      const out: StatusCause[] = [...validateSelectorAndTemplate(spec.selector, spec.template, { kind: 'DaemonSet', restartPolicies: ['Always'] })];
+      const out: StatusCause[] = [...validateSelectorAndTemplate(spec.selector, spec.template, { kind: 'daemonset', restartPolicies: ['Always'] })];
       out.push(...validateNonNegative('spec.minReadySeconds', spec.minReadySeconds));
       out.push(...validateNonNegative('spec.revisionHistoryLimit', spec.revisionHistoryLimit));
       const us = spec.updateStrategy;
@@ -112,7 +112,7 @@ export const DaemonSetKind = defineKind<DaemonSet>({
       return out;
     },
     validateUpdate(ds, old) {
-      return immutable('spec.selector', ds.spec?.selector, old.spec?.selector);
+      return immutableSelector(ds.spec?.selector, old.spec?.selector);
     },
     generationFromSpec: true,
   },

@@ -5,7 +5,7 @@ import { LabelSelectorSchema } from '../../meta/schemas';
 import { PodTemplateSpecSchema } from '../core/pod-spec';
 import { defaultPodSpec } from '../core/pod-validation';
 import { objectSchema, age, nameColumn, ageColumn, containerCells, containersColumn, imagesColumn, selectorColumn, Def, With, Int32, Int64, Str, Bool } from '../common';
-import { fieldErr, immutable, selectorString } from '../validators';
+import { fieldErr, immutable, immutableSelector, selectorString } from '../validators';
 import { validateSelectorAndTemplate, validateNonNegative, validateIntOrPercent, isZeroIntOrPercent } from './workload';
 import type { StatusCause } from '../../errors/status-error';
 
@@ -141,7 +141,7 @@ export const DeploymentKind = defineKind<Deployment>({
     default: defaultDeployment,
     validate: validateDeployment,
     validateUpdate(d, old) {
-      return immutable('spec.selector', d.spec?.selector, old.spec?.selector);
+      return immutableSelector(d.spec?.selector, old.spec?.selector);
     },
     generationFromSpec: true,
   },

@@ -5,7 +5,7 @@ import { LabelSelectorSchema } from '../../meta/schemas';
 import { PodTemplateSpecSchema } from '../core/pod-spec';
 import { defaultPodSpec } from '../core/pod-validation';
 import { objectSchema, age, nameColumn, ageColumn, containerCells, containersColumn, imagesColumn, Def, With, Int32, Int64, Str } from '../common';
-import { fieldErr, immutable, formatLabelSelector } from '../validators';
+import { fieldErr, immutable, immutableSelector, formatLabelSelector } from '../validators';
 import { validateSelectorAndTemplate, validateNonNegative } from './workload';
 import type { StatusCause } from '../../errors/status-error';
 
@@ -86,7 +86,7 @@ export const ReplicaSetKind = defineKind<ReplicaSet>({
     },
     validate: validateReplicaSet,
     validateUpdate(rs, old) {
-      return immutable('spec.selector', rs.spec?.selector, old.spec?.selector);
+      return immutableSelector(rs.spec?.selector, old.spec?.selector);
     },
     generationFromSpec: true,
   },

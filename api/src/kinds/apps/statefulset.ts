@@ -1,26 +1,14 @@
 // apps/v1 StatefulSet.
 import { Type, Struct, Opt, Time, MergeList, AtomicList, IntOrString, Enum, type Static } from '../../schema/builders';
 import { defineKind } from '../../schema/kind';
-import { LabelSelectorSchema, ObjectMetaSchema } from '../../meta/schemas';
+import { LabelSelectorSchema } from '../../meta/schemas';
+import { PersistentVolumeClaimSchema } from '../core/persistentvolumeclaim';
 import { PodTemplateSpecSchema } from '../core/pod-spec';
 import { defaultPodSpec } from '../core/pod-validation';
-import { Any } from '../../schema/builders';
 import { objectSchema, age, nameColumn, ageColumn, containerCells, containersColumn, imagesColumn, Def, With, Int32, Int64, Str } from '../common';
-import { fieldErr, immutable, deepEqual } from '../validators';
+import { fieldErr, immutable, immutableSelector, deepEqual } from '../validators';
 import { validateSelectorAndTemplate, validateNonNegative, validateIntOrPercent } from './workload';
 import type { StatusCause } from '../../errors/status-error';
-
-export const PersistentVolumeClaimTemplateSchema = Struct(
-  'PersistentVolumeClaim is a user\'s request for and claim to a persistent volume',
-  {
-    apiVersion: Opt(Str()),
-    kind: Opt(Str()),
-    metadata: Opt(ObjectMetaSchema),
-    spec: Opt(With(Any, { type: 'object', description: 'spec defines the desired characteristics of a volume requested by a pod author.' })),
-    status: Opt(With(Any, { type: 'object', description: 'status represents the current information/status of a persistent volume claim.' })),
-  },
-  { $id: 'io.k8s.api.core.v1.PersistentVolumeClaim' },
-);
 
 export const StatefulSetSpecSchema = Struct(
   'A StatefulSetSpec is the specification of a StatefulSet.',
@@ -28,7 +16,7 @@ export const StatefulSetSpecSchema = Struct(
     replicas: Opt(Def(Int32(), 1), 'replicas is the desired number of replicas of the given Template. Defaults to 1.'),
     selector: With(LabelSelectorSchema, { description: "selector is a label query over pods that should match the replica count. It must match the pod template's labels." }),
     template: With(PodTemplateSpecSchema, { description: 'template is the object that describes the pod that will be created if insufficient replicas are detected.' }),
-    volumeClaimTemplates: Opt(AtomicList(PersistentVolumeClaimTemplateSchema, 'volumeClaimTemplates is a list of claims that pods are allowed to reference.')),
+    volumeClaimTemplates: Opt(AtomicList(PersistentVolumeClaimSchema, 'volumeClaimTemplates is a list of claims that pods are allowed to reference.')),
     serviceName: Opt(Str(), 'serviceName is the name of the service that governs this StatefulSet.'),
     podManagementPolicy: Opt(Def(Enum(['OrderedReady', 'Parallel'] as const), 'OrderedReady'), 'podManagementPolicy controls how pods are created during initial scale up, when replacing pods on nodes, or when scaling down. The default policy is `OrderedReady`.'),
     updateStrategy: Opt(
@@ -106,7 +94,7 @@ export const StatefulSetKind = defineKind<StatefulSet>({
     validate(sts) {
       const spec = sts.spec;
       if (!spec) return [fieldErr.required('spec')];
-      const out: StatusCause[] = [...validateSelectorAndTemplate(spec.selector, spec.template, { kind: 'statefulset', restartPolicies: ['Always'] })];
+      const out: StatusCause[] = [...validateSelectorAndTemplate(spec.selector, spec.template, { kind: 'statefulset', restartPolicies: ['Always'], extraVolumes: (spec.volumeClaimTemplates ?? []).map((t) => t.metadata?.name ?? '') })];
       out.push(...validateNonNegative('spec.replicas', spec.replicas));
       out.push(...validateNonNegative('spec.minReadySeconds', spec.minReadySeconds));
       const us = spec.updateStrategy;
@@ -118,7 +106,7 @@ export const StatefulSetKind = defineKind<StatefulSet>({
       return out;
     },
     validateUpdate(sts, old) {
-      const out = immutable('spec.selector', sts.spec?.selector, old.spec?.selector);
+      const out = immutableSelector(sts.spec?.selector, old.spec?.selector);
       // Only replicas, ordinals, template, updateStrategy, revisionHistoryLimit, persistentVolumeClaimRetentionPolicy and minReadySeconds may change.
       const strip = (s: StatefulSet['spec']) => {
         const { replicas: _r, ordinals: _o, template: _t, updateStrategy: _u, revisionHistoryLimit: _h, persistentVolumeClaimRetentionPolicy: _p, minReadySeconds: _m, ...rest } = s ?? ({} as NonNullable<StatefulSet['spec']>);

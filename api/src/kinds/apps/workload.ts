@@ -3,19 +3,19 @@ import type { StatusCause } from '../../errors/status-error';
 import type { LabelSelector } from '../../meta/schemas';
 import type { PodTemplateSpec } from '../core/pod-spec';
 import { validatePodTemplate } from '../core/pod-validation';
-import { fieldErr, selectorMatches, selectorIsEmpty, validateLabelSelector, parseQuantity } from '../validators';
+import { fieldErr, goLabelSelector, selectorMatches, selectorIsEmpty, validateLabelSelector, parseQuantity } from '../validators';
 
 /** selector required and non-empty, template labels must match, template valid, restartPolicy in `restartPolicies`. */
 export function validateSelectorAndTemplate(
   selector: LabelSelector | undefined,
   template: PodTemplateSpec | undefined,
-  opts: { kind: string; restartPolicies: readonly string[]; allowActiveDeadline?: boolean },
+  opts: { kind: string; restartPolicies: readonly string[]; allowActiveDeadline?: boolean; extraVolumes?: string[] },
 ): StatusCause[] {
   const out: StatusCause[] = [];
   if (!selector) out.push(fieldErr.required('spec.selector'));
   else {
     out.push(...validateLabelSelector(selector, 'spec.selector'));
-    if (selectorIsEmpty(selector)) out.push(fieldErr.invalid('spec.selector', selector, `empty selector is invalid for ${opts.kind}`));
+    if (selectorIsEmpty(selector)) out.push(fieldErr.invalid('spec.selector', goLabelSelector(selector), `empty selector is invalid for ${opts.kind}`));
   }
   if (!template) {
     out.push(fieldErr.required('spec.template'));
@@ -24,11 +24,12 @@ export function validateSelectorAndTemplate(
   if (selector && !selectorIsEmpty(selector) && !selectorMatches(selector, template.metadata?.labels)) {
     out.push(fieldErr.invalid('spec.template.metadata.labels', template.metadata?.labels ?? {}, '`selector` does not match template `labels`'));
   }
-  out.push(...validatePodTemplate(template, 'spec.template'));
+  out.push(...validatePodTemplate(template, 'spec.template', { extraVolumes: opts.extraVolumes ?? [] }));
   const rp = template.spec?.restartPolicy;
   if (rp !== undefined && !opts.restartPolicies.includes(rp)) out.push(fieldErr.notSupported('spec.template.spec.restartPolicy', rp, opts.restartPolicies));
   if (!opts.allowActiveDeadline && template.spec?.activeDeadlineSeconds !== undefined) {
-    out.push(fieldErr.forbidden('spec.template.spec.activeDeadlineSeconds', `activeDeadlineSeconds in ${opts.kind} is not Supported`));
+    const owner: Record<string, string> = { deployment: 'ReplicaSet', replicaset: 'ReplicaSet', daemonset: 'DaemonSet', statefulset: 'StatefulSet' };
+    out.push(fieldErr.forbidden('spec.template.spec.activeDeadlineSeconds', `activeDeadlineSeconds in ${owner[opts.kind] ?? opts.kind} is not Supported`));
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { LabelSelectorSchema, ObjectMetaSchema } from '../../meta/schemas';
 import { PodTemplateSpecSchema } from '../core/pod-spec';
 import { defaultPodSpec, validatePodTemplate } from '../core/pod-validation';
 import { objectSchema, age, humanDuration, nameColumn, ageColumn, containerCells, containersColumn, imagesColumn, Def, With, Int32, Int64, Str, Bool } from '../common';
-import { fieldErr, immutable, formatLabelSelector, deepEqual } from '../validators';
+import { fieldErr, immutable, immutableSelector, formatLabelSelector, deepEqual } from '../validators';
 import { validateSelectorAndTemplate, validateNonNegative } from '../apps/workload';
 import type { StatusCause } from '../../errors/status-error';
 
@@ -206,7 +206,7 @@ export const JobKind = defineKind<Job>({
     },
     validateUpdate(job, old) {
       const out: StatusCause[] = [];
-      out.push(...immutable('spec.selector', job.spec?.selector, old.spec?.selector));
+      out.push(...immutableSelector(job.spec?.selector, old.spec?.selector));
       out.push(...immutable('spec.completionMode', job.spec?.completionMode, old.spec?.completionMode));
       if (!(job.spec?.completionMode === 'Indexed' && job.spec?.completions === job.spec?.parallelism)) {
         out.push(...immutable('spec.completions', job.spec?.completions, old.spec?.completions));

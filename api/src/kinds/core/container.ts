@@ -24,7 +24,7 @@ export const ResourceFieldSelectorSchema = Struct(
 export const ConfigMapKeySelectorSchema = Struct(
   'Selects a key from a ConfigMap.',
   {
-    name: Opt(Def(Str(), ''), 'Name of the referent.'),
+    name: Opt(Str(), 'Name of the referent.'),
     key: Type.String({ description: 'The key to select.' }),
     optional: Opt(Bool(), 'Specify whether the ConfigMap or its key must be defined'),
   },
@@ -34,7 +34,7 @@ export const ConfigMapKeySelectorSchema = Struct(
 export const SecretKeySelectorSchema = Struct(
   'SecretKeySelector selects a key of a Secret.',
   {
-    name: Opt(Def(Str(), ''), 'Name of the referent.'),
+    name: Opt(Str(), 'Name of the referent.'),
     key: Type.String({ description: 'The key of the secret to select from.  Must be a valid secret key.' }),
     optional: Opt(Bool(), 'Specify whether the Secret or its key must be defined'),
   },
@@ -68,11 +68,11 @@ export const EnvFromSourceSchema = Struct(
   {
     prefix: Opt(Str(), 'An optional identifier to prepend to each key in the ConfigMap. Must be a C_IDENTIFIER.'),
     configMapRef: Opt(
-      Struct('ConfigMapEnvSource selects a ConfigMap to populate the environment variables with.', { name: Opt(Def(Str(), '')), optional: Opt(Bool()) }, { $id: 'io.k8s.api.core.v1.ConfigMapEnvSource' }),
+      Struct('ConfigMapEnvSource selects a ConfigMap to populate the environment variables with.', { name: Opt(Str(), 'Name of the referent.'), optional: Opt(Bool()) }, { $id: 'io.k8s.api.core.v1.ConfigMapEnvSource' }),
       'The ConfigMap to select from',
     ),
     secretRef: Opt(
-      Struct('SecretEnvSource selects a Secret to populate the environment variables with.', { name: Opt(Def(Str(), '')), optional: Opt(Bool()) }, { $id: 'io.k8s.api.core.v1.SecretEnvSource' }),
+      Struct('SecretEnvSource selects a Secret to populate the environment variables with.', { name: Opt(Str(), 'Name of the referent.'), optional: Opt(Bool()) }, { $id: 'io.k8s.api.core.v1.SecretEnvSource' }),
       'The Secret to select from',
     ),
   },
@@ -273,7 +273,7 @@ function containerProps() {
     ports: Opt(MergeList(ContainerPortSchema, 'containerPort', 'List of ports to expose from the container.', ['protocol'])),
     envFrom: Opt(AtomicList(EnvFromSourceSchema, 'List of sources to populate environment variables in the container.')),
     env: Opt(MergeList(EnvVarSchema, 'name', 'List of environment variables to set in the container. Cannot be updated.')),
-    resources: Opt(ResourceRequirementsSchema, 'Compute Resources required by this container.'),
+    resources: Opt(Def(ResourceRequirementsSchema, {}), 'Compute Resources required by this container.'),
     resizePolicy: Opt(AtomicList(ContainerResizePolicySchema, 'Resources resize policy for the container.')),
     restartPolicy: Opt(Str(), 'RestartPolicy defines the restart behavior of individual containers in a pod. Only "Always" is allowed, for init containers (sidecars).'),
     volumeMounts: Opt(MergeList(VolumeMountSchema, 'mountPath', "Pod volumes to mount into the container's filesystem. Cannot be updated.")),

@@ -8,7 +8,7 @@ import { Def, With, Int32, Int64, Str, Bool } from '../common';
 
 export const LocalObjectReferenceSchema = Struct(
   'LocalObjectReference contains enough information to let you locate the referenced object inside the same namespace.',
-  { name: Opt(Def(Str(), ''), 'Name of the referent.') },
+  { name: Opt(Str(), 'Name of the referent.') },
   { $id: 'io.k8s.api.core.v1.LocalObjectReference', 'x-kubernetes-map-type': 'atomic' },
 );
 
@@ -77,7 +77,7 @@ export const PodSpecSchema = Struct(
     terminationGracePeriodSeconds: Opt(Def(Int64(), 30), 'Optional duration in seconds the pod needs to terminate gracefully. Defaults to 30 seconds.'),
     activeDeadlineSeconds: Opt(Int64(), 'Optional duration in seconds the pod may be active on the node relative to StartTime before the system will actively try to mark it failed and kill associated containers.'),
     dnsPolicy: Opt(Def(Enum(['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'] as const), 'ClusterFirst'), "Set DNS policy for the pod. Defaults to \"ClusterFirst\"."),
-    nodeSelector: Opt(StringMap("NodeSelector is a selector which must be true for the pod to fit on a node.")),
+    nodeSelector: Opt(With(StringMap("NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node's labels for the pod to be scheduled on that node."), { 'x-kubernetes-map-type': 'atomic' })),
     serviceAccountName: Opt(Str(), 'ServiceAccountName is the name of the ServiceAccount to use to run this pod.'),
     serviceAccount: Opt(Str(), 'DeprecatedServiceAccount is a deprecated alias for ServiceAccountName. Deprecated: Use serviceAccountName instead.'),
     automountServiceAccountToken: Opt(Bool(), 'AutomountServiceAccountToken indicates whether a service account token should be automatically mounted.'),

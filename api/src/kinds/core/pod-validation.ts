@@ -55,12 +55,12 @@ export function computeQOSClass(spec: PodSpec): 'Guaranteed' | 'Burstable' | 'Be
     for (const [name, v] of Object.entries(c.resources?.requests ?? {})) {
       if (!supported.includes(name)) continue;
       const n = parseQuantity(v) ?? 0;
-      if (n !== 0) requests[name] = (requests[name] ?? 0) + n;
+      if (n > 0) requests[name] = (requests[name] ?? 0) + n;
     }
     for (const [name, v] of Object.entries(c.resources?.limits ?? {})) {
       if (!supported.includes(name)) continue;
       const n = parseQuantity(v) ?? 0;
-      if (n !== 0) {
+      if (n > 0) {
         q.add(name);
         limits[name] = (limits[name] ?? 0) + n;
       }
@@ -68,10 +68,14 @@ export function computeQOSClass(spec: PodSpec): 'Guaranteed' | 'Burstable' | 'Be
     if (q.size !== supported.length) isGuaranteed = false;
   }
   if (!Object.keys(requests).length && !Object.keys(limits).length) return 'BestEffort';
+  const same = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b), 1);
   if (isGuaranteed) {
-    for (const [k, v] of Object.entries(requests)) if (limits[k] !== v) isGuaranteed = false;
+    for (const [k, v] of Object.entries(requests)) {
+      const lim = limits[k];
+      if (lim === undefined || !same(lim, v)) isGuaranteed = false;
+    }
   }
-  return isGuaranteed && Object.keys(limits).length === supported.length ? 'Guaranteed' : 'Burstable';
+  return isGuaranteed && Object.keys(requests).length === Object.keys(limits).length ? 'Guaranteed' : 'Burstable';
 }
 
 function validateHandler(h: LifecycleHandler | Probe | undefined, path: string, kinds: readonly string[]): StatusCause[] {
@@ -215,7 +219,7 @@ function validateContainer(c: AnyContainer, path: string, volumes: Set<string>, 
 }
 
 /** Semantic validation of a PodSpec at `path` ("spec" for pods, "spec.template.spec" for templates). */
-export function validatePodSpec(spec: PodSpec | undefined, path: string): StatusCause[] {
+export function validatePodSpec(spec: PodSpec | undefined, path: string, opts: { extraVolumes?: string[] } = {}): StatusCause[] {
   const out: StatusCause[] = [];
   if (!spec) return [fieldErr.required(path)];
   // volumes
@@ -243,6 +247,7 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string): Status
       }
     });
   });
+  for (const v of opts.extraVolumes ?? []) volumes.add(v);
   // containers
   const names = new Set<string>();
   const checkNames = (list: AnyContainer[] | undefined, p: string) =>
@@ -344,17 +349,14 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string): Status
 }
 
 /** ValidatePodTemplateSpec: template labels/annotations are checked by the caller; this checks the pod spec. */
-export function validatePodTemplate(tpl: PodTemplateSpec | undefined, path: string): StatusCause[] {
+export function validatePodTemplate(tpl: PodTemplateSpec | undefined, path: string, opts: { extraVolumes?: string[] } = {}): StatusCause[] {
   if (!tpl) return [fieldErr.required(path)];
   const out: StatusCause[] = [];
   for (const [k, v] of Object.entries(tpl.metadata?.labels ?? {})) {
     for (const e of qualifiedNameErrors(k)) out.push(fieldErr.invalid(`${path}.metadata.labels`, k, e));
     for (const e of labelValueErrors(v)) out.push(fieldErr.invalid(`${path}.metadata.labels`, v, e));
   }
-  out.push(...validatePodSpec(tpl.spec, `${path}.spec`));
-  if (tpl.spec?.activeDeadlineSeconds !== undefined) {
-    // Only Jobs' templates may set it; callers that allow it filter this cause out.
-  }
+  out.push(...validatePodSpec(tpl.spec, `${path}.spec`, opts));
   return out;
 }
 

@@ -62,6 +62,16 @@ describe('Pod defaults', () => {
     expect(p.status!.qosClass).toBe('Guaranteed');
   });
 
+  it.each<[string, NonNullable<Pod['spec']>['containers'], string]>([
+    ['best effort', [{ name: 'a', image: 'x' }], 'BestEffort'],
+    ['burstable', [{ name: 'a', image: 'x', resources: { requests: { cpu: '100m' } } }], 'Burstable'],
+    ['guaranteed', [{ name: 'a', image: 'x', resources: { limits: { cpu: '0.5', memory: '128Mi' }, requests: { cpu: '500m', memory: '128Mi' } } }], 'Guaranteed'],
+    ['one container without limits', [{ name: 'a', image: 'x', resources: { limits: { cpu: '1', memory: '1Gi' } } }, { name: 'b', image: 'x' }], 'Burstable'],
+    ['only extended resources', [{ name: 'a', image: 'x', resources: { limits: { 'example.com/gpu': '1' } } }], 'BestEffort'],
+  ])('qosClass: %s', (_n, containers, want) => {
+    expect(defaulted(pod({ containers })).status!.qosClass).toBe(want);
+  });
+
   it('mirrors serviceAccountName into the deprecated serviceAccount', () => {
     const p = defaulted(pod({ serviceAccountName: 'builder' }));
     expect(p.spec!.serviceAccount).toBe('builder');
@@ -86,6 +96,7 @@ describe('Pod validation', () => {
     ['bad port', pod({ containers: [{ name: 'a', image: 'x', ports: [{ containerPort: 70000 }] }] }), ['spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive']],
     ['volume without source', pod({ volumes: [{ name: 'v' }] }), ['spec.volumes[0]: Required value: must specify a volume type']],
     ['request above limit', pod({ containers: [{ name: 'a', image: 'x', resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }] }), ['spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1']],
+    ['env name with =', pod({ containers: [{ name: 'a', image: 'x', env: [{ name: 'A=B', value: '1' }] }] }), ['spec.containers[0].env[0].name: Invalid value: "A=B": a valid environment variable name must consist only of printable ASCII characters other than \'=\'']],
     ['probe without handler', pod({ containers: [{ name: 'a', image: 'x', readinessProbe: {} }] }), ['spec.containers[0].readinessProbe: Required value: must specify a handler type']],
   ])('%s', (_n, p, want) => {
     expect(validate(p)).toEqual(want);

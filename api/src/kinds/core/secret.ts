@@ -13,14 +13,16 @@ export const SecretSchema = objectSchema('io.k8s.api.core.v1.Secret', 'Secret ho
 });
 export type Secret = Static<typeof SecretSchema>;
 
-const keyRe = /^[-._a-zA-Z0-9]+$/;
+export const configKeyRe = /^[-._a-zA-Z0-9]+$/;
+export const configKeyMessage = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
+const keyRe = configKeyRe;
 
 function validateSecret(s: Secret): StatusCause[] {
   const out: StatusCause[] = [];
   let total = 0;
   for (const [k, v] of Object.entries(s.data ?? {})) {
     if (!keyRe.test(k) || k.length > 253) {
-      out.push(fieldErr.invalid('data', k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
+      out.push(fieldErr.invalid(`data[${k}]`, k, "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"));
     }
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(v)) out.push(fieldErr.invalid(`data[${k}]`, '<secret contents redacted>', 'illegal base64 data'));
     total += v.length;

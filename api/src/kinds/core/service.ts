@@ -232,6 +232,10 @@ export const ServiceKind = defineKind<Service>({
   schema: ServiceSchema,
   status: true,
   extraSubresources: ['proxy'],
+  fieldSelectors: {
+    'spec.clusterIP': (o) => o.spec?.clusterIP ?? '',
+    'spec.type': (o) => o.spec?.type ?? '',
+  },
   strategy: {
     default(svc) {
       const spec = (svc.spec = svc.spec ?? {});

@@ -46,7 +46,7 @@ export const SecretVolumeSourceSchema = Struct(
 export const ConfigMapVolumeSourceSchema = Struct(
   'Adapts a ConfigMap into a volume.',
   {
-    name: Opt(Def(Str(), ''), 'Name of the referent.'),
+    name: Opt(Str(), 'Name of the referent.'),
     items: Opt(AtomicList(KeyToPathSchema, 'items if unspecified, each key-value pair in the Data field of the referenced ConfigMap will be projected into the volume as a file whose name is the key and content is the value.')),
     defaultMode: Opt(Def(Int32(), 0o644), 'defaultMode is optional: mode bits used to set permissions on created files by default. Defaults to 0644.'),
     optional: Opt(Bool(), 'optional specify whether the ConfigMap or its keys must be defined'),
@@ -94,7 +94,7 @@ export const VolumeProjectionSchema = Struct(
   'Projection that may be projected along with other supported volume types. Exactly one of these fields must be set.',
   {
     secret: Opt(
-      Struct('Adapts a secret into a projected volume.', { name: Opt(Def(Str(), '')), items: Opt(AtomicList(KeyToPathSchema)), optional: Opt(Bool()) }, { $id: 'io.k8s.api.core.v1.SecretProjection' }),
+      Struct('Adapts a secret into a projected volume.', { name: Opt(Str(), 'Name of the referent.'), items: Opt(AtomicList(KeyToPathSchema)), optional: Opt(Bool()) }, { $id: 'io.k8s.api.core.v1.SecretProjection' }),
       'secret information about the secret data to project',
     ),
     downwardAPI: Opt(
@@ -102,7 +102,7 @@ export const VolumeProjectionSchema = Struct(
       'downwardAPI information about the downwardAPI data to project',
     ),
     configMap: Opt(
-      Struct('Adapts a ConfigMap into a projected volume.', { name: Opt(Def(Str(), '')), items: Opt(AtomicList(KeyToPathSchema)), optional: Opt(Bool()) }, { $id: 'io.k8s.api.core.v1.ConfigMapProjection' }),
+      Struct('Adapts a ConfigMap into a projected volume.', { name: Opt(Str(), 'Name of the referent.'), items: Opt(AtomicList(KeyToPathSchema)), optional: Opt(Bool()) }, { $id: 'io.k8s.api.core.v1.ConfigMapProjection' }),
       'configMap information about the configMap data to project',
     ),
     serviceAccountToken: Opt(ServiceAccountTokenProjectionSchema, 'serviceAccountToken is information about the serviceAccountToken data to project'),
@@ -142,7 +142,7 @@ export const CSIVolumeSourceSchema = Struct(
     readOnly: Opt(Bool()),
     fsType: Opt(Str()),
     volumeAttributes: Opt(Type.Record(Type.String(), Type.String())),
-    nodePublishSecretRef: Opt(Struct('LocalObjectReference contains enough information to let you locate the referenced object inside the same namespace.', { name: Opt(Def(Str(), '')) })),
+    nodePublishSecretRef: Opt(Struct('LocalObjectReference contains enough information to let you locate the referenced object inside the same namespace.', { name: Opt(Str(), 'Name of the referent.') })),
   },
   { $id: 'io.k8s.api.core.v1.CSIVolumeSource' },
 );
@@ -159,6 +159,11 @@ export const EphemeralVolumeSourceSchema = Struct(
   { $id: 'io.k8s.api.core.v1.EphemeralVolumeSource' },
 );
 
+/** Legacy in-tree and cloud volume sources: accepted and preserved, not interpreted by kubets. */
+function LegacySource(description: string) {
+  return Type.Unsafe<Record<string, unknown>>({ type: 'object', description, 'x-kubernetes-preserve-unknown-fields': true });
+}
+
 export const VolumeSchema = Struct(
   'Volume represents a named volume in a pod that may be accessed by any container in the pod.',
   {
@@ -174,10 +179,33 @@ export const VolumeSchema = Struct(
     csi: Opt(CSIVolumeSourceSchema, 'csi (Container Storage Interface) represents ephemeral storage that is handled by certain external CSI drivers.'),
     ephemeral: Opt(EphemeralVolumeSourceSchema, 'ephemeral represents a volume that is handled by a cluster storage driver.'),
     image: Opt(ImageVolumeSourceSchema, 'image represents an OCI object (a container image or artifact) pulled and mounted on the kubelet\'s host machine.'),
+    gcePersistentDisk: Opt(LegacySource('gcePersistentDisk represents a GCE Disk resource that is attached to a kubelet\'s host machine and then exposed to the pod.')),
+    awsElasticBlockStore: Opt(LegacySource('awsElasticBlockStore represents an AWS Disk resource that is attached to a kubelet\'s host machine and then exposed to the pod.')),
+    gitRepo: Opt(LegacySource('gitRepo represents a git repository at a particular revision. Deprecated.')),
+    iscsi: Opt(LegacySource('iscsi represents an ISCSI Disk resource that is attached to a kubelet\'s host machine and then exposed to the pod.')),
+    glusterfs: Opt(LegacySource('glusterfs represents a Glusterfs mount on the host that shares a pod\'s lifetime.')),
+    rbd: Opt(LegacySource('rbd represents a Rados Block Device mount on the host that shares a pod\'s lifetime.')),
+    flexVolume: Opt(LegacySource('flexVolume represents a generic volume resource that is provisioned/attached using an exec based plugin.')),
+    cinder: Opt(LegacySource('cinder represents a cinder volume attached and mounted on kubelets host machine.')),
+    cephfs: Opt(LegacySource('cephFS represents a Ceph FS mount on the host that shares a pod\'s lifetime.')),
+    flocker: Opt(LegacySource('flocker represents a Flocker volume attached to a kubelet\'s host machine.')),
+    fc: Opt(LegacySource('fc represents a Fibre Channel resource that is attached to a kubelet\'s host machine and then exposed to the pod.')),
+    azureFile: Opt(LegacySource('azureFile represents an Azure File Service mount on the host and bind mount to the pod.')),
+    azureDisk: Opt(LegacySource('azureDisk represents an Azure Data Disk mount on the host and bind mount to the pod.')),
+    vsphereVolume: Opt(LegacySource('vsphereVolume represents a vSphere volume attached and mounted on kubelets host machine.')),
+    quobyte: Opt(LegacySource('quobyte represents a Quobyte mount on the host that shares a pod\'s lifetime.')),
+    photonPersistentDisk: Opt(LegacySource('photonPersistentDisk represents a PhotonController persistent disk attached and mounted on kubelets host machine.')),
+    portworxVolume: Opt(LegacySource('portworxVolume represents a portworx volume attached and mounted on kubelets host machine.')),
+    scaleIO: Opt(LegacySource('scaleIO represents a ScaleIO persistent volume attached and mounted on Kubernetes nodes.')),
+    storageos: Opt(LegacySource('storageOS represents a StorageOS volume attached and mounted on Kubernetes nodes.')),
   },
   { $id: 'io.k8s.api.core.v1.Volume' },
 );
 export type Volume = Static<typeof VolumeSchema>;
 
 /** The volume-source keys (exactly one must be set). */
-export const volumeSourceKeys = ['hostPath', 'emptyDir', 'secret', 'configMap', 'downwardAPI', 'projected', 'persistentVolumeClaim', 'nfs', 'csi', 'ephemeral', 'image'] as const;
+export const volumeSourceKeys = [
+  'hostPath', 'emptyDir', 'secret', 'configMap', 'downwardAPI', 'projected', 'persistentVolumeClaim', 'nfs', 'csi', 'ephemeral', 'image',
+  'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'iscsi', 'glusterfs', 'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'fc',
+  'azureFile', 'azureDisk', 'vsphereVolume', 'quobyte', 'photonPersistentDisk', 'portworxVolume', 'scaleIO', 'storageos',
+] as const;

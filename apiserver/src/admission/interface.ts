@@ -1,0 +1,29 @@
+// Admission: plugins see each create/update after defaulting and before validation (mutating `admit`), and
+// may reject it. One tiny interface; each plugin is a small file; the chain runs them in order.
+import type { KindDef, KubeObject } from '@kubets/api';
+
+export interface AdmissionRequest {
+  def: KindDef;
+  operation: 'CREATE' | 'UPDATE';
+  /** '' for the main resource */
+  subresource: string;
+  namespace: string;
+  /** the object being written; mutating plugins change it in place */
+  obj: KubeObject;
+  old?: KubeObject;
+  dryRun: boolean;
+}
+
+/** What plugins may read: other objects, by group/resource/namespace/name (undefined when absent). */
+export interface AdmissionLookup {
+  get(group: string, resource: string, namespace: string, name: string): Promise<KubeObject | undefined>;
+  list(group: string, resource: string, namespace: string): Promise<KubeObject[]>;
+}
+
+export interface AdmissionPlugin {
+  readonly name: string;
+  /** Mutate and/or reject (throw a StatusError). */
+  admit(req: AdmissionRequest, lookup: AdmissionLookup): Promise<void> | void;
+}
+
+export const isPod = (req: AdmissionRequest): boolean => req.def.group === '' && req.def.plural === 'pods' && req.subresource === '';

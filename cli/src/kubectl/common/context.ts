@@ -1,0 +1,64 @@
+// What every kubectl command gets: its IO, a transport to the API server from the kubeconfig, the effective
+// namespace, and cached discovery.
+import { loadKubeconfig } from '@kubets/client';
+import { Transport } from './http';
+import { type ApiResource, discover, resolveType } from './discovery';
+import { type IO, defaultIO } from './io';
+import { type KFlag, type KParsed, parseKubectlFlags, s } from './flags';
+import { formatError } from './errors';
+
+export interface Ctx {
+  io: IO;
+  t: Transport;
+  /** --namespace or the context's namespace. */
+  namespace: string;
+  /** True when -n/--namespace was given. */
+  explicitNamespace: boolean;
+  signal: AbortSignal;
+  resources(): Promise<ApiResource[]>;
+  resolve(type: string): Promise<ApiResource[]>;
+}
+
+export function makeCtx(p: KParsed, io: IO, signal: AbortSignal): Ctx {
+  const kc = loadKubeconfig(s(p.values.kubeconfig) || undefined, s(p.values.context) ? { context: s(p.values.context) } : {});
+  const ns = s(p.values.namespace);
+  const t = new Transport(kc.config);
+  let cache: Promise<ApiResource[]> | undefined;
+  const resources = () => (cache ??= discover(t));
+  return {
+    io,
+    t,
+    namespace: ns || kc.namespace,
+    explicitNamespace: !!ns,
+    signal,
+    resources,
+    resolve: async (type) => resolveType(await resources(), type),
+  };
+}
+
+export interface CommandSpec {
+  flags: Record<string, KFlag>;
+  usage: string;
+  run(ctx: Ctx, p: KParsed): Promise<number | void>;
+}
+
+/** Parses flags, builds the context, runs the command, and prints errors as kubectl does (exit code 1). */
+export async function runCommand(spec: CommandSpec, argv: string[], signal: AbortSignal, io: IO = defaultIO()): Promise<number> {
+  let ctx: Ctx | undefined;
+  try {
+    const p = parseKubectlFlags(argv, spec.flags);
+    if (p.values.help === true) {
+      io.out.write(`${spec.usage}\n`);
+      return 0;
+    }
+    ctx = makeCtx(p, io, signal);
+    const code = await spec.run(ctx, p);
+    return typeof code === 'number' ? code : 0;
+  } catch (e) {
+    if (signal.aborted) return 0;
+    io.err.write(`${formatError(e)}\n`);
+    return 1;
+  } finally {
+    ctx?.t.close();
+  }
+}

@@ -1,0 +1,4 @@
+export * from './flags';
+export * from './hollow-nodes';
+export * from './objects';
+export * from './run';

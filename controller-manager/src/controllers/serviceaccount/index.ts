@@ -1,0 +1,53 @@
+// ServiceAccounts controller and the token signer/verifier: public surface and the start function
+// ("serviceaccount" in --controllers). The legacy token Secret controller is intentionally absent: tokens are
+// issued on demand (TokenRequest / projected volumes) with createTokenSigner.
+import type { ControllerContext } from '../../controller/context';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ControllerDescriptor } from '../../registry';
+import { ServiceAccountsController } from './controller';
+import { createTokenSigner, loadOrCreateServiceAccountKey, type TokenSigner } from './tokens';
+
+export * from './controller';
+export * from './tokens';
+
+/** Where a generated signing key goes: options.dataDir (when the process has one), $KTS_DATA_DIR, ~/.kts/controller-manager. */
+export function serviceAccountKeyDir(options: object): string {
+  const d = (options as { dataDir?: unknown }).dataDir;
+  if (typeof d === 'string' && d) return d;
+  return process.env.KTS_DATA_DIR || path.join(os.homedir(), '.kts', 'controller-manager');
+}
+
+/**
+ * The token signer from --service-account-private-key-file, or from a key pair generated into the data dir
+ * (logged). undefined (and an error logged) when the key cannot be loaded.
+ */
+export function serviceAccountTokenSigner(ctx: Pick<ControllerContext, 'options' | 'logger'>): TokenSigner | undefined {
+  try {
+    const key = loadOrCreateServiceAccountKey(ctx.options.serviceAccountPrivateKeyFile || undefined, serviceAccountKeyDir(ctx.options));
+    if (key.generated) ctx.logger.info('Generated a service account signing key pair (no --service-account-private-key-file)', { privateKeyFile: key.file, publicKeyFile: key.file.replace(/\.key$/, '.pub') });
+    const signer = createTokenSigner(key.privateKeyPem);
+    ctx.logger.info('Service account token signer ready', { keyFile: key.file, keyId: signer.keyId, issuer: signer.issuer });
+    return signer;
+  } catch (e) {
+    ctx.logger.error('Unable to load the service account signing key', { file: ctx.options.serviceAccountPrivateKeyFile, err: e });
+    return undefined;
+  }
+}
+
+/** Runs the ServiceAccounts controller until the signal aborts (and prepares the token signing key). */
+export async function startServiceAccountController(ctx: ControllerContext, signal: AbortSignal): Promise<void> {
+  serviceAccountTokenSigner(ctx);
+  const c = new ServiceAccountsController({
+    client: ctx.client,
+    informers: ctx.informers,
+    recorder: ctx.recorder('service-account-controller'),
+    clock: ctx.clock,
+    logger: ctx.logger,
+    ...(ctx.metrics ? { metrics: ctx.metrics } : {}),
+  });
+  await c.run(ctx.options.concurrentSATokenSyncs, signal);
+}
+
+/** Registry entry: add `serviceAccountControllerDescriptor` to controllerDescriptors in ../../registry.ts. */
+export const serviceAccountControllerDescriptor: ControllerDescriptor = { name: 'serviceaccount-controller', aliases: ['serviceaccount'], start: startServiceAccountController };

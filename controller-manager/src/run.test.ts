@@ -1,0 +1,91 @@
+import { LeaseKind, PodKind, ReplicaSetKind, type ReplicaSet } from '@kubets/api';
+import { FakeClient, createLogger } from '@kubets/client';
+import { parseControllerManagerFlags } from './flags';
+import { isControllerEnabled, unknownControllers } from './registry';
+import { runControllerManager } from './run';
+
+const quiet = createLogger('test', 0, () => {});
+
+async function until(f: () => Promise<boolean> | boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await f())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('flags', () => {
+  it('defaults as kube-controller-manager', () => {
+    const o = parseControllerManagerFlags([]);
+    expect(o).toMatchObject({ controllers: ['*'], leaderElect: true, resourceName: 'kube-controller-manager', resourceNamespace: 'kube-system', securePort: 10257, bindAddress: '0.0.0.0', verbosity: 0 });
+    expect(o.options).toMatchObject({ concurrentDeploymentSyncs: 5, concurrentReplicaSetSyncs: 5, concurrentRCSyncs: 5, concurrentDaemonSetSyncs: 2, concurrentJobSyncs: 5, nodeMonitorGracePeriodMs: 40_000, nodeCIDRMaskSize: 24, allocateNodeCIDRs: false });
+  });
+  it('parses values', () => {
+    const o = parseControllerManagerFlags(['--kubeconfig=/k', '--leader-elect=false', '--controllers', '*,-job', '--concurrent-deployment-syncs=9', '--node-monitor-grace-period=1m', '--cluster-cidr=10.244.0.0/16', '--allocate-node-cidrs', '-v=4', '--secure-port=0']);
+    expect(o).toMatchObject({ kubeconfig: '/k', leaderElect: false, controllers: ['*', '-job'], verbosity: 4, securePort: 0 });
+    expect(o.options).toMatchObject({ concurrentDeploymentSyncs: 9, nodeMonitorGracePeriodMs: 60_000, clusterCIDR: '10.244.0.0/16', allocateNodeCIDRs: true });
+  });
+  it('rejects unknown flags and inconsistent ones', () => {
+    expect(() => parseControllerManagerFlags(['--nope'])).toThrow(/unknown flag/);
+    expect(() => parseControllerManagerFlags(['--allocate-node-cidrs'])).toThrow(/cluster-cidr/);
+  });
+});
+
+describe('--controllers', () => {
+  const job = { name: 'job-controller', aliases: ['job'] };
+  const tokens = { name: 'bootstrap-signer-controller', aliases: ['bootstrapsigner'], disabledByDefault: true };
+  it.each([
+    [['*'], job, true],
+    [['*'], tokens, false],
+    [['*', '-job'], job, false],
+    [['-job', '*'], job, false],
+    [['job'], job, true],
+    [['job-controller'], job, true],
+    [['bootstrapsigner'], tokens, true],
+    [['*', 'bootstrapsigner'], tokens, true],
+    [['deployment'], job, false],
+    [[], job, false],
+  ])('%p enables %p: %p', (list, d, want) => {
+    expect(isControllerEnabled(d, list as string[])).toBe(want);
+  });
+  it('reports unknown names', () => {
+    expect(unknownControllers(['*', '-job', 'deployment', 'bogus'])).toEqual(['bogus']);
+  });
+});
+
+describe('runControllerManager', () => {
+  it('runs the controllers, serves /healthz and /metrics with workqueue metrics, holds and releases the lease', async () => {
+    const client = new FakeClient();
+    const ac = new AbortController();
+    let port = 0;
+    let started: string[] = [];
+    const opts = { ...parseControllerManagerFlags(['--secure-port=0', '--bind-address=127.0.0.1', '--leader-elect-lease-duration=3s', '--leader-elect-renew-deadline=2s', '--leader-elect-retry-period=500ms']) };
+    const done = runControllerManager(opts, ac.signal, { client, logger: quiet, identity: 'me', onListening: (p) => (port = p), onStarted: (n) => (started = n) });
+    await until(() => started.length > 0);
+    expect(started).toEqual(expect.arrayContaining(['deployment-controller', 'replicaset-controller', 'daemonset-controller', 'job-controller', 'ttl-after-finished-controller']));
+    const lease = await client.resource(LeaseKind).namespace('kube-system').get('kube-controller-manager');
+    expect((lease as { spec?: { holderIdentity?: string } }).spec?.holderIdentity).toBe('me');
+
+    const rs: ReplicaSet = { metadata: { name: 'web', namespace: 'default' }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } } };
+    await client.resource(ReplicaSetKind).create(rs);
+    await until(async () => (await client.resource(PodKind).namespace('default').list()).items.length === 2);
+
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    const m = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(m).toMatch(/workqueue_adds_total\{name="replicaset"[^}]*\} [1-9]/);
+    expect(m).toContain('workqueue_depth');
+    expect(m).toContain('workqueue_queue_duration_seconds_bucket');
+    expect(m).toContain('workqueue_work_duration_seconds_bucket');
+    expect(m).toContain('workqueue_retries_total');
+
+    ac.abort();
+    await done;
+    const released = await client.resource(LeaseKind).namespace('kube-system').get('kube-controller-manager');
+    expect((released as { spec?: { holderIdentity?: string } }).spec?.holderIdentity ?? '').toBe('');
+  });
+
+  it('refuses unknown controllers', async () => {
+    await expect(runControllerManager({ ...parseControllerManagerFlags(['--controllers=bogus', '--secure-port=-1']) }, new AbortController().signal, { client: new FakeClient(), logger: quiet })).rejects.toThrow(/not in the list of known controllers/);
+  });
+});

@@ -1,0 +1,147 @@
+// runControllerManager: builds the client, serves /healthz and /metrics, campaigns for the
+// kube-system/kube-controller-manager lease (--leader-elect), and while leading runs every enabled controller
+// on one SharedInformerFactory. Abort the signal (SIGTERM) to stop: workers stop, informers stop, events flush,
+// the lease is released.
+import * as os from 'node:os';
+import { setMaxListeners } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import type { Registry } from 'prom-client';
+import {
+  RestClient,
+  loadKubeconfig,
+  SharedInformerFactory,
+  LeaderElector,
+  EventRecorder,
+  createLogger,
+  newComponentRegistry,
+  startComponentServer,
+  realClock,
+  type Clock,
+  type KubeClient,
+  type Logger,
+  type ComponentServer,
+} from '@kubets/client';
+import type { ControllerManagerRunOptions } from './flags';
+import type { ControllerContext } from './controller/context';
+import { QueueMetricsProvider } from './controller/metrics';
+import { controllerDescriptors, isControllerEnabled, unknownControllers, type ControllerDescriptor } from './registry';
+
+export interface RunControllerManagerExtras {
+  /** Use this client instead of one from --kubeconfig. */
+  client?: KubeClient;
+  logger?: Logger;
+  clock?: Clock;
+  identity?: string;
+  /** Descriptors to choose from (default: the registry). */
+  descriptors?: ControllerDescriptor[];
+  /** Called once /healthz and /metrics listen (tests use --secure-port 0). */
+  onListening?: (port: number) => void;
+  /** Called with the names of the controllers started (each time leadership is gained). */
+  onStarted?: (names: string[]) => void;
+  /** The metrics registry (default: a new per-component registry). */
+  registry?: Registry;
+}
+
+export async function runControllerManager(opts: ControllerManagerRunOptions, signal: AbortSignal, extras: RunControllerManagerExtras = {}): Promise<void> {
+  const log = extras.logger ?? createLogger('kube-controller-manager', opts.verbosity);
+  const clock = extras.clock ?? realClock;
+  const descriptors = extras.descriptors ?? controllerDescriptors;
+  const unknown = unknownControllers(opts.controllers, descriptors);
+  if (unknown.length) throw new Error(`"${unknown.join(', ')}" is not in the list of known controllers`);
+  let client = extras.client;
+  if (!client) {
+    const kc = loadKubeconfig(opts.kubeconfig);
+    const cfg = { ...kc.config, ...(opts.master ? { server: opts.master } : {}), qps: opts.kubeAPIQPS, burst: opts.kubeAPIBurst };
+    client = new RestClient(cfg, { logger: log });
+  }
+  const registry = extras.registry ?? newComponentRegistry('kube-controller-manager');
+  const metrics = new QueueMetricsProvider(registry);
+  const enabled = descriptors.filter((d) => isControllerEnabled(d, opts.controllers));
+  log.info('Starting kube-controller-manager', { controllers: enabled.map((d) => d.name), leaderElect: opts.leaderElect });
+
+  let leading = !opts.leaderElect;
+  let server: ComponentServer | undefined;
+  if (opts.securePort >= 0) {
+    server = await startComponentServer({
+      bindAddress: `${opts.bindAddress}:${opts.securePort}`,
+      registry,
+      checks: { ping: () => true },
+    });
+    log.info('Serving insecurely', { address: `${opts.bindAddress}:${server.port}` });
+    extras.onListening?.(server.port);
+  }
+
+  const runControllers = async (leaderSignal: AbortSignal): Promise<void> => {
+    leading = true;
+    setMaxListeners(0, leaderSignal); // every informer and controller listens on it
+    const factory = new SharedInformerFactory(client!, { logger: log, clock });
+    const recorders = new Map<string, EventRecorder>();
+    const ctx: ControllerContext = {
+      client: client!,
+      informers: factory,
+      recorder: (component) => {
+        let r = recorders.get(component);
+        if (!r) recorders.set(component, (r = new EventRecorder({ client: client!, component, logger: log, clock })));
+        return r;
+      },
+      clock,
+      logger: log,
+      metrics,
+      registry,
+      options: opts.options,
+    };
+    const running: Promise<void>[] = [];
+    for (const d of enabled) {
+      log.info('Starting controller', { controller: d.name });
+      running.push(
+        d.start({ ...ctx, logger: log.with({ controller: d.name }) }, leaderSignal).catch((e: unknown) => {
+          log.error('Controller failed', { controller: d.name, err: e });
+        }),
+      );
+    }
+    factory.start(leaderSignal);
+    extras.onStarted?.(enabled.map((d) => d.name));
+    await Promise.all(running);
+    await factory.shutdown().catch(() => undefined);
+    await Promise.all([...recorders.values()].map((r) => r.close().catch(() => undefined)));
+    leading = false;
+  };
+
+  let lost = false;
+  try {
+    if (!opts.leaderElect) {
+      await runControllers(signal);
+    } else {
+      const identity = extras.identity ?? `${os.hostname()}_${randomUUID()}`;
+      let controllersDone: Promise<void> = Promise.resolve();
+      const elector = new LeaderElector({
+        client,
+        lock: { namespace: opts.resourceNamespace, name: opts.resourceName },
+        identity,
+        leaseDurationMs: opts.leaseDurationMs,
+        renewDeadlineMs: opts.renewDeadlineMs,
+        retryPeriodMs: opts.retryPeriodMs,
+        clock,
+        logger: log,
+        callbacks: {
+          onStartedLeading: (leaderSignal) => {
+            controllersDone = runControllers(leaderSignal);
+            return controllersDone;
+          },
+          onStoppedLeading: () => {
+            if (!signal.aborted) lost = true;
+          },
+          onNewLeader: (id) => {
+            if (id !== identity) log.info('New leader elected', { identity: id });
+          },
+        },
+      });
+      await elector.run(signal);
+      await controllersDone;
+    }
+  } finally {
+    await server?.close();
+    log.info('kube-controller-manager stopped', { leading });
+  }
+  if (lost) throw new Error('leaderelection lost');
+}
