@@ -6,7 +6,8 @@
 //     managedFields dropped by the informer's transform;
 //   - churn: writes/s acknowledged by the API server, informer update events/s end to end, the informer
 //     process's CPU per event, and latency from write ack → handler and write sent → handler (p50/p99).
-// Env: KTS_BENCH_INFORMER_PODS (10000), KTS_BENCH_INFORMER_WRITES (20000), KTS_BENCH_INFORMER_CONCURRENCY (32).
+// Env: KTS_BENCH_INFORMER_PODS (10000), KTS_BENCH_INFORMER_WRITES (20000), KTS_BENCH_INFORMER_CONCURRENCY (32),
+// KTS_BENCH_INFORMER_SYNTHETIC_ONLY=1 (only the client-capacity part against a synthetic local server).
 'use strict';
 require('./lib/register-ts');
 const { fork } = require('node:child_process');
@@ -34,10 +35,100 @@ function pct(xs, p) {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
+// Client-side capacity, without the API server as the bottleneck: a local HTTP server plays the API server
+// (list of N pods, then a watch streaming WRITES MODIFIED events as fast as the socket takes them); the
+// informer (RestClient → watch stream parser → reflector → indexer → handler) runs in this process.
+async function syntheticCapacity() {
+  const http = require('node:http');
+  const { Informer: Inf } = require('@kubets/client');
+  const mk = (i, rv) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `p-${i}`, namespace: NS, uid: `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`, resourceVersion: String(rv),
+      creationTimestamp: '2026-01-01T00:00:00Z', labels: { app: 'bench', shard: String(i % 16) },
+      managedFields: [{ manager: 'bench', operation: 'Update', apiVersion: 'v1', time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {}, 'f:shard': {} } }, 'f:spec': { 'f:containers': { 'k:{"name":"c"}': { '.': {}, 'f:image': {}, 'f:name': {}, 'f:resources': { '.': {}, 'f:requests': { '.': {}, 'f:cpu': {}, 'f:memory': {} } } } } } } }],
+    },
+    spec: { containers: [{ name: 'c', image: 'registry.local/pause:3.9', resources: { requests: { cpu: '10m', memory: '16Mi' } }, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: 'IfNotPresent' }], restartPolicy: 'Always', terminationGracePeriodSeconds: 30, dnsPolicy: 'ClusterFirst', schedulerName: 'default-scheduler', enableServiceLinks: true, preemptionPolicy: 'PreemptLowerPriority', priority: 0 },
+    status: { phase: 'Pending', qosClass: 'Burstable' },
+  });
+  const srv = http.createServer((req, res) => {
+    const u = new URL(req.url, 'http://x');
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    if (u.searchParams.get('watch') !== 'true') {
+      res.end(JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(N) }, items: Array.from({ length: N }, (_, i) => mk(i, i + 1)) }));
+      return;
+    }
+    let i = 0;
+    const pump = () => {
+      while (i < WRITES) {
+        const rv = N + 1 + i;
+        const ok = res.write(JSON.stringify({ type: 'MODIFIED', object: mk(i % N, rv) }) + '\n');
+        i++;
+        if (!ok) return void res.once('drain', pump);
+      }
+    };
+    pump();
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const client = new RestClient({ server: `http://127.0.0.1:${srv.address().port}` });
+  // memory per cached object, 10k realistic pods (with managedFields), as received and with the transform;
+  // both informers stay alive until both are measured so nothing is freed in between
+  const gc = () => global.gc && (global.gc(), global.gc());
+  const keep = [];
+  for (const [label, transform] of [['as received', undefined], ['managedFields dropped', (p) => { const { managedFields, ...meta } = p.metadata; return { ...p, metadata: meta }; }]]) {
+    const mac = new AbortController();
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const m = new Inf(client.resource(PodKind).namespace(NS), transform ? { transform } : {});
+    m.start(mac.signal);
+    await m.waitForSync();
+    gc();
+    console.log(`synthetic server: memory per cached pod (${label}): ${fmt((process.memoryUsage().heapUsed - before) / m.indexer.size)} bytes (${m.indexer.size} pods)`);
+    keep.push([m, mac]);
+  }
+  for (const [m, mac] of keep) {
+    mac.abort();
+    await m.stoppedPromise();
+  }
+  const ac = new AbortController();
+  const inf = new Inf(client.resource(PodKind).namespace(NS), {});
+  let events = 0;
+  let done;
+  const all = new Promise((r) => (done = r));
+  inf.addEventHandler({ onUpdate: () => { if (++events === WRITES) done(); } });
+  const cpu0 = process.cpuUsage();
+  let t0 = performance.now();
+  inf.start(ac.signal);
+  await inf.waitForSync();
+  const syncMs = performance.now() - t0;
+  t0 = performance.now();
+  await all;
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  console.log(`synthetic server: list of ${N} pods synced in ${fmt(syncMs)} ms; ${WRITES} watch events in ${fmt(ms)} ms = ${fmt((WRITES * 1000) / ms)} events/s (this process incl. the fake server: ${fmt((cpu.user + cpu.system) / 1000)} ms CPU)`);
+  ac.abort();
+  await inf.stoppedPromise();
+  client.close();
+  srv.closeAllConnections();
+  await new Promise((r) => srv.close(r));
+}
+
 async function main() {
-  const t = await startTestApiServer();
-  const client = new RestClient({ ...loadKubeconfig(t.kubeconfig).config, maxSockets: CONC * 2 });
+  await syntheticCapacity();
+  if (process.env.KTS_BENCH_INFORMER_SYNTHETIC_ONLY === '1') return;
   let child;
+  const t = await startTestApiServer();
+  let stopping = false;
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.once(sig, () => {
+      if (stopping) return;
+      stopping = true;
+      if (child && child.exitCode === null) child.kill('SIGKILL');
+      t.stop().finally(() => process.exit(130));
+    });
+  }
+  const client = new RestClient({ ...loadKubeconfig(t.kubeconfig).config, maxSockets: CONC * 2 });
   try {
     await client.resource(NamespaceKind).create({ metadata: { name: NS } });
     const pods = client.resource(PodKind).namespace(NS);

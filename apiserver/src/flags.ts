@@ -10,6 +10,10 @@ export interface ApiServerFlags {
   dataDir?: string;
   verbosity: number;
   etcdCompactionIntervalMs: number;
+  serviceAccountSigningKeyFile?: string;
+  serviceAccountKeyFile?: string;
+  serviceAccountIssuer?: string;
+  clientCAFile?: string;
 }
 
 export function parseDuration(s: string): number {
@@ -78,6 +82,18 @@ export function parseApiServerFlags(argv: string[]): ApiServerFlags {
         break;
       case 'etcd-compaction-interval':
         f.etcdCompactionIntervalMs = parseDuration(value());
+        break;
+      case 'service-account-signing-key-file':
+        f.serviceAccountSigningKeyFile = value();
+        break;
+      case 'service-account-key-file':
+        f.serviceAccountKeyFile = value();
+        break;
+      case 'service-account-issuer':
+        f.serviceAccountIssuer = value();
+        break;
+      case 'client-ca-file':
+        f.clientCAFile = value();
         break;
       case 'v':
         f.verbosity = int(value());

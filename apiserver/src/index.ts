@@ -7,6 +7,7 @@ export { startApiServer, versionInfo, type ApiServerOptions, type RunningApiServ
 export { parseApiServerFlags, type ApiServerFlags } from './flags';
 export type { NodeConnection, KubeletLocation } from './nodes/connection';
 export { MemoryStorage } from './testing/memory-storage';
+export * as admission from './admission';
 
 export function optionsFromFlags(f: ApiServerFlags): ApiServerOptions {
   return {
@@ -18,6 +19,10 @@ export function optionsFromFlags(f: ApiServerFlags): ApiServerOptions {
     serviceNodePortRange: f.serviceNodePortRange,
     etcdCompactionIntervalMs: f.etcdCompactionIntervalMs,
     ...(f.dataDir ? { dataDir: f.dataDir } : {}),
+    ...(f.serviceAccountSigningKeyFile ? { serviceAccountSigningKeyFile: f.serviceAccountSigningKeyFile } : {}),
+    ...(f.serviceAccountKeyFile ? { serviceAccountKeyFile: f.serviceAccountKeyFile } : {}),
+    ...(f.serviceAccountIssuer ? { serviceAccountIssuer: f.serviceAccountIssuer } : {}),
+    ...(f.clientCAFile ? { clientCAFile: f.clientCAFile } : {}),
   };
 }
 

@@ -1,9 +1,8 @@
-// The API server: storage + watch caches + per-kind stores behind an HTTP server (express for the app,
-// our own path parsing for the REST tree). Plain HTTP until authentication exists.
+// The API server: storage + watch caches + per-kind stores behind a node:http server (our own
+// path parsing for the REST tree). Plain HTTP until authentication exists.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import express from 'express';
 import { allKinds, errors, type KindDef } from '@kubets/api';
 import type { Storage } from './storage/interface';
 import { EtcdStorage } from './storage/etcd-store';
@@ -25,6 +24,10 @@ import { NodeObjectConnection, type NodeConnection } from './nodes/connection';
 import { proxyPodUpgrade } from './nodes/pod-proxy';
 import { recordRequest, metricsText } from './observability/metrics';
 import { logError, logLine } from './observability/log';
+import * as fs from 'node:fs';
+import { createTokenSigner, loadOrCreateServiceAccountKey, type TokenSigner } from '@kubets/client';
+import { AdmissionChain, defaultAdmissionPlugins, type AdmissionLookup } from './admission';
+import { publishRootCA, publishRootCAEverywhere } from './bootstrap/root-ca';
 
 export interface ApiServerOptions {
   etcdServers: string[];
@@ -44,6 +47,14 @@ export interface ApiServerOptions {
   etcdCompactionIntervalMs?: number;
   /** Override how the kubelet of a node is reached. */
   nodeConnection?: NodeConnection;
+  /** --service-account-signing-key-file (PEM RSA private key); default <dataDir>/sa.key, generated when absent */
+  serviceAccountSigningKeyFile?: string;
+  /** --service-account-key-file (public key that verifies tokens); default: the signing key's public half */
+  serviceAccountKeyFile?: string;
+  /** --service-account-issuer */
+  serviceAccountIssuer?: string;
+  /** --client-ca-file: published as ca.crt in every namespace's kube-root-ca.crt ConfigMap */
+  clientCAFile?: string;
 }
 
 export interface RunningApiServer {
@@ -94,9 +105,68 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     if (def.plural === 'namespaces') return namespaceHooks;
     return undefined;
   };
-  const deps: RegistryDeps = { storage, cached, prefix, hooks, now: () => new Date() };
+  // Service account tokens: without a key file or a data dir there is no TokenRequest (and no token volumes).
+  let signer: TokenSigner | undefined;
+  if (opts.serviceAccountSigningKeyFile || opts.dataDir) {
+    const key = loadOrCreateServiceAccountKey(opts.serviceAccountSigningKeyFile, opts.dataDir, opts.serviceAccountKeyFile);
+    if (key.generated) logLine(0, 'generated service account signing key', { file: key.file });
+    signer = createTokenSigner(key.privateKeyPem, opts.serviceAccountIssuer ? { issuer: opts.serviceAccountIssuer } : {});
+  }
+  const caPem = opts.clientCAFile ? fs.readFileSync(opts.clientCAFile, 'utf8') : '';
+
+  const byResource = new Map<string, ResourceStore>();
+  const terminatingNamespaces = new Set<string>();
+  const lookup: AdmissionLookup = {
+    async get(group, resource, namespace, name) {
+      const s = byResource.get(`${group}/${resource}`);
+      if (!s) return undefined;
+      // the watch cache answers for objects that exist (as upstream's informer-backed admission); a miss may be
+      // lag, so it falls through to etcd
+      // Namespaces this server has started terminating are always read live, so a create right after a delete
+      // cannot slip through a cache that has not seen the Terminating phase yet.
+      const mustBeLive = group === '' && resource === 'namespaces' && terminatingNamespaces.has(name);
+      const c = mustBeLive ? undefined : cached(s.def);
+      const hit = c instanceof CachedStorage ? c.peek(s.key(namespace, name)) : undefined;
+      if (hit) return hit;
+      try {
+        return await s.storage.get(s.key(namespace, name));
+      } catch (e) {
+        if ((e as { status?: { code?: number } }).status?.code === 404) return undefined;
+        throw e;
+      }
+    },
+    async list(group, resource, namespace) {
+      const s = byResource.get(`${group}/${resource}`);
+      if (!s) return [];
+      return (await s.list(namespace, { resourceVersion: '0' })).items;
+    },
+  };
+  const admission = new AdmissionChain(defaultAdmissionPlugins({ serviceAccount: { mountTokenVolume: !!signer } }), lookup);
+
+  const baseHooks = hooks;
+  const hooksWithRootCA = (def: KindDef): KindHooks | undefined => {
+    const h = baseHooks(def);
+    if (def.group !== '' || def.plural !== 'namespaces') return h;
+    return {
+      ...h,
+      async beforeDelete(namespace, name) {
+        await h?.beforeDelete?.(namespace, name);
+        terminatingNamespaces.add(name);
+      },
+      async afterCreate(ns) {
+        terminatingNamespaces.delete(ns.metadata.name!);
+        const cms = storeFor('', 'v1', 'configmaps');
+        if (cms && ns.metadata.name) await publishRootCA(cms, ns.metadata.name, caPem).catch((e) => logError('publishing kube-root-ca.crt failed', e));
+      },
+    };
+  };
+  const deps: RegistryDeps = { storage, cached, prefix, hooks: hooksWithRootCA, now: () => new Date(), admission };
   const stores = new Map<string, ResourceStore>();
-  for (const def of kinds) stores.set(`${def.group}/${def.version}/${def.plural}`, new ResourceStore(def, deps));
+  for (const def of kinds) {
+    const st = new ResourceStore(def, deps);
+    stores.set(`${def.group}/${def.version}/${def.plural}`, st);
+    if (!byResource.has(`${def.group}/${def.plural}`)) byResource.set(`${def.group}/${def.plural}`, st);
+  }
   const storeFor = (g: string, v: string, r: string) => stores.get(`${g}/${v}/${r}`);
 
   const nodes =
@@ -106,17 +176,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       if (!s) throw errors.notFound({ group: '', resource: 'nodes' }, name);
       return s.storage.get(s.key('', name));
     });
-  const api = new ApiHandler({ storeFor, nodes });
+  const api = new ApiHandler({ storeFor, nodes, ...(signer ? { signer } : {}) });
   const discovery = new Discovery(kinds);
   const openapi = new OpenAPIService(kinds);
 
   let ready = false;
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use((req, res) => {
-    void dispatch(req, res);
-  });
 
   let serverAddress = `${opts.bindAddress}:${opts.port}`;
 
@@ -270,7 +334,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     }
   }
 
-  const server = http.createServer(app);
+  // Plain node:http: the REST tree does its own routing, and express's per-request wrapping was a measurable
+  // share of a create's CPU (bench/apiserver.bench.js).
+  const server = http.createServer((req, res) => {
+    void dispatch(req, res);
+  });
   server.keepAliveTimeout = 65_000;
   // Upgraded (exec/attach/portforward) sockets leave the HTTP server's bookkeeping: track them to end them on close.
   const upgraded = new Set<Duplex>();
@@ -315,6 +383,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   for (let attempt = 0; ; attempt++) {
     try {
       await bootstrap({ storeFor, kubernetesServiceIP: ips.nth(1), advertiseAddress: host === '0.0.0.0' ? '127.0.0.1' : host, port });
+      const nsStore = storeFor('', 'v1', 'namespaces');
+      const cmStore = storeFor('', 'v1', 'configmaps');
+      if (nsStore && cmStore) await publishRootCAEverywhere(nsStore, cmStore, caPem);
       break;
     } catch (e) {
       if (attempt >= 20 || closed) {

@@ -16,3 +16,4 @@ export * from './server';
 export * from './flags';
 export * from './hollow';
 export { Limiter, mapLimited } from './util/limiter';
+export * from './auth';

@@ -8,6 +8,14 @@ import { daemonSetControllerDescriptor } from './controllers/daemonset';
 import { jobControllerDescriptor } from './controllers/job';
 import { ttlAfterFinishedControllerDescriptor } from './controllers/ttlafterfinished';
 import { cronJobControllerDescriptor } from './controllers/cronjob';
+import { endpointsControllerDescriptor } from './controllers/endpoints';
+import { endpointSliceControllerDescriptor } from './controllers/endpointslice';
+import { namespaceControllerDescriptor } from './controllers/namespace';
+import { garbageCollectorControllerDescriptor } from './controllers/garbagecollector';
+import { nodeLifecycleControllerDescriptor } from './controllers/nodelifecycle';
+import { nodeIpamControllerDescriptor } from './controllers/nodeipam';
+import { serviceAccountControllerDescriptor } from './controllers/serviceaccount';
+import { podGCControllerDescriptor } from './controllers/podgc';
 
 export interface ControllerDescriptor {
   /** Canonical name, e.g. "deployment-controller". */
@@ -28,10 +36,14 @@ export const controllerDescriptors: ControllerDescriptor[] = [
   jobControllerDescriptor,
   ttlAfterFinishedControllerDescriptor,
   cronJobControllerDescriptor,
-  // Plug-in point for the other controllers (one line each), e.g.:
-  //   endpointsControllerDescriptor, endpointSliceControllerDescriptor, namespaceControllerDescriptor,
-  //   garbageCollectorControllerDescriptor, nodeLifecycleControllerDescriptor, nodeIpamControllerDescriptor,
-  //   serviceAccountControllerDescriptor, serviceAccountTokenControllerDescriptor, podGCControllerDescriptor,
+  endpointsControllerDescriptor,
+  endpointSliceControllerDescriptor,
+  namespaceControllerDescriptor,
+  garbageCollectorControllerDescriptor,
+  nodeLifecycleControllerDescriptor,
+  nodeIpamControllerDescriptor,
+  serviceAccountControllerDescriptor,
+  podGCControllerDescriptor,
 ];
 
 /** Adds (or replaces, by name) a descriptor at runtime. */

@@ -85,6 +85,26 @@ describe('runControllerManager', () => {
     expect((released as { spec?: { holderIdentity?: string } }).spec?.holderIdentity ?? '').toBe('');
   });
 
+  it('a second instance waits for the lease and takes over when the leader stops (SIGTERM releases the lease)', async () => {
+    const client = new FakeClient();
+    const flags = ['--secure-port=-1', '--leader-elect-lease-duration=3s', '--leader-elect-renew-deadline=2s', '--leader-elect-retry-period=200ms', '--controllers=replicaset'];
+    const a = new AbortController();
+    const b = new AbortController();
+    const startedBy: string[] = [];
+    const runA = runControllerManager(parseControllerManagerFlags(flags), a.signal, { client, logger: quiet, identity: 'a', onStarted: () => startedBy.push('a') });
+    await until(() => startedBy.includes('a'));
+    const runB = runControllerManager(parseControllerManagerFlags(flags), b.signal, { client, logger: quiet, identity: 'b', onStarted: () => startedBy.push('b') });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(startedBy).toEqual(['a']);
+    a.abort();
+    await runA;
+    await until(() => startedBy.includes('b'));
+    const lease = await client.resource(LeaseKind).namespace('kube-system').get('kube-controller-manager');
+    expect((lease as { spec?: { holderIdentity?: string } }).spec?.holderIdentity).toBe('b');
+    b.abort();
+    await runB;
+  });
+
   it('refuses unknown controllers', async () => {
     await expect(runControllerManager({ ...parseControllerManagerFlags(['--controllers=bogus', '--secure-port=-1']) }, new AbortController().signal, { client: new FakeClient(), logger: quiet })).rejects.toThrow(/not in the list of known controllers/);
   });

@@ -15,6 +15,11 @@ beforeAll(async () => {
   direct = new RestClient({ ...loadKubeconfig(t.kubeconfig).config, maxRetries: 12 });
 }, 120_000);
 
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
 afterAll(async () => {
   direct?.close();
   await t?.stop();
@@ -46,6 +51,10 @@ describe('informer against the real API server', () => {
     const client = new RestClient({ ...loadKubeconfig(t.kubeconfig).config, backoffBaseMs: 50, backoffMaxMs: 1000 });
     const ac = new AbortController();
     const inf = new Informer<ConfigMap>(client.resource(ConfigMapKind).namespace('inf-restart'), {});
+    cleanups.push(() => client.close(), async () => {
+      ac.abort();
+      await inf.stoppedPromise();
+    });
     const model = trackHandlers(inf);
     inf.start(ac.signal);
     expect(await inf.waitForSync()).toBe(true);
@@ -63,9 +72,6 @@ describe('informer against the real API server', () => {
     expect(toSorted(model.objects)).toEqual(toSorted(server));
     expect(model).toMatchObject({ duplicateAdds: 0, updatesForUnknown: 0, deletesForUnknown: 0, staleUpdates: 0 });
     expect(inf.reflector.stats.watches).toBeGreaterThanOrEqual(2);
-    ac.abort();
-    await inf.stoppedPromise();
-    client.close();
   });
 
   it('(b) relists after etcd compaction forces 410 and reports vanished objects as tombstones', async () => {
@@ -75,6 +81,10 @@ describe('informer against the real API server', () => {
     const client = new RestClient({ ...loadKubeconfig(t.kubeconfig).config, server: proxy.url, backoffBaseMs: 50, backoffMaxMs: 500, maxRetries: 2 });
     const ac = new AbortController();
     const inf = new Informer<ConfigMap>(client.resource(ConfigMapKind).namespace('inf-compact'), {});
+    cleanups.push(() => proxy.close(), () => client.close(), async () => {
+      ac.abort();
+      await inf.stoppedPromise();
+    });
     const model = trackHandlers(inf);
     inf.start(ac.signal);
     expect(await inf.waitForSync()).toBe(true);
@@ -100,10 +110,6 @@ describe('informer against the real API server', () => {
     expect(model).toMatchObject({ duplicateAdds: 0, updatesForUnknown: 0, deletesForUnknown: 0, staleUpdates: 0, tombstones: 10 });
     expect(inf.reflector.stats.relistsOn410).toBeGreaterThanOrEqual(1);
     expect(inf.lastSyncResourceVersion()).not.toBe(rvBefore);
-    ac.abort();
-    await inf.stoppedPromise();
-    client.close();
-    await proxy.close();
   }, 240_000);
 
   it('(c) no lost, duplicate or stale objects while concurrent writers churn 10,000 writes', async () => {
@@ -112,12 +118,16 @@ describe('informer against the real API server', () => {
     const client = new RestClient({ ...loadKubeconfig(t.kubeconfig).config, server: proxy.url, backoffBaseMs: 50, backoffMaxMs: 1000 });
     const ac = new AbortController();
     const inf = new Informer<ConfigMap>(client.resource(ConfigMapKind).namespace('inf-churn'), { labelSelector: 'app=churn' });
+    cleanups.push(() => proxy.close(), () => client.close(), async () => {
+      ac.abort();
+      await inf.stoppedPromise();
+    });
     const model = trackHandlers(inf);
     inf.start(ac.signal);
     expect(await inf.waitForSync()).toBe(true);
     const total = Number(process.env.KTS_CHURN_WRITES ?? 10_000);
     const keys = 1_000;
-    // writes are create/update/delete of small ConfigMaps over `keys` names, 32 at a time; a few network blips
+    // per name: create, 5 patches, delete, create, … (32 writes in flight); two network blips on the informer's side
     const version = new Map<number, number>();
     await mapLimited(Array.from({ length: total }, (_, i) => i), 32, async (i) => {
       const k = (i * 7919) % keys;
@@ -126,8 +136,8 @@ describe('informer against the real API server', () => {
       const v = (version.get(k) ?? 0) + 1;
       version.set(k, v);
       try {
-        if (v % 5 === 0) await cms.delete(name);
-        else if (v % 5 === 1) await cms.create(cm(name, String(v)));
+        if (v % 7 === 0) await cms.delete(name);
+        else if (v % 7 === 1) await cms.create(cm(name, String(v)));
         else await cms.patch(name, 'merge', { data: { v: String(v) } });
       } catch (e) {
         const code = (e as { code?: unknown }).code;
@@ -139,9 +149,5 @@ describe('informer against the real API server', () => {
     expect(toSorted(cache)).toEqual(toSorted(server));
     expect(toSorted(model.objects)).toEqual(toSorted(server));
     expect(model).toMatchObject({ duplicateAdds: 0, updatesForUnknown: 0, deletesForUnknown: 0, staleUpdates: 0 });
-    ac.abort();
-    await inf.stoppedPromise();
-    client.close();
-    await proxy.close();
   }, 600_000);
 });

@@ -14,7 +14,8 @@ export const kubeletFlagSpecs: Record<string, FlagSpec> = {
   'max-pods': { type: 'int', default: 110, help: 'Number of pods that can run on this kubelet.' },
   'eviction-hard': { type: 'list', default: ['memory.available<100Mi', 'nodefs.available<10%'], help: 'Hard eviction thresholds.' },
   'pod-cidr': { type: 'string', default: '', help: 'Pod CIDR when node.spec.podCIDR is not set.' },
-  port: { type: 'int', default: 10250, help: 'Port of the kubelet API server (served by kubelet/src/server).' },
+  address: { type: 'string', default: '0.0.0.0', help: 'The IP address for the kubelet server (logs, exec, port-forward, /pods, /stats).' },
+  port: { type: 'int', default: 10250, help: 'Port of the kubelet server (0 picks a free port; -1 disables).' },
   'read-only-port': { type: 'int', default: 0, help: 'Read-only port (0 disables).' },
   'healthz-port': { type: 'int', default: 10248, help: 'Port of /healthz and /metrics (0 picks a free port; -1 disables).' },
   'healthz-bind-address': { type: 'string', default: '127.0.0.1', help: 'Address of the healthz server.' },
@@ -39,6 +40,7 @@ export interface KubeletOptions {
   maxPods: number;
   evictionHard: Record<string, string>;
   podCIDR?: string;
+  address: string;
   port: number;
   readOnlyPort: number;
   healthzPort: number;
@@ -84,6 +86,7 @@ export function parseKubeletFlags(argv: string[]): KubeletOptions {
     maxPods: num(values['max-pods'], 110),
     evictionHard: eviction,
     podCIDR: str(values['pod-cidr']) || undefined,
+    address: str(values.address, '0.0.0.0'),
     port: num(values.port, 10250),
     readOnlyPort: num(values['read-only-port'], 0),
     healthzPort: num(values['healthz-port'], 10248),

@@ -1,1 +1,6 @@
-export {};
+// @kubets/kubelet: `kts kubelet` (node agent) and `kts runtime` (the local CRI runtime).
+export { startKubelet, runKubelet, type KubeletHandle, type KubeletExtras } from './kubelet';
+export { parseKubeletFlags, kubeletUsage, kubeletFlagSpecs, type KubeletOptions } from './flags';
+export type { PodManager, PodContainerRef } from './pod/manager';
+export { connectCri, type CriRuntime } from './cri/client';
+export { runRuntime, startRuntime, parseRuntimeFlags, runImageImport, type RuntimeOptions, type RunningRuntime } from './runtime';

@@ -18,7 +18,9 @@ import {
 
 export type Path = string[];
 
-const key = (p: Path) => JSON.stringify(p);
+/** A path's identity in maps and sets (path elements never contain NUL: FieldsV1 keys are JSON or field names). */
+export const pathKey = (p: Path): string => p.join('\u0000');
+const key = pathKey;
 
 /** A set of paths (each an array of path elements). */
 export class FieldSet {
@@ -196,6 +198,8 @@ export interface Comparison {
   added: FieldSet;
   removed: FieldSet;
   modified: FieldSet;
+  /** enumerate(after), kept so callers need not walk the object again */
+  afterNodes?: Map<string, NodeInfo>;
 }
 
 /** Paths added, removed and changed (leaves whose value differs) between two objects. */
@@ -211,5 +215,5 @@ export function compareObjects(before: unknown, after: unknown, schema: TSchema)
     else if ((n.leaf || o.leaf) && !deepEqual(n.value, o.value)) modified.add(n.path);
   }
   for (const [k, n] of a) if (!b.has(k)) removed.add(n.path);
-  return { added, removed, modified };
+  return { added, removed, modified, afterNodes: b };
 }

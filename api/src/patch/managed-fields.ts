@@ -1,6 +1,6 @@
 // metadata.managedFields: decoding to per-manager field sets, encoding back, and what is never tracked.
 import type { ManagedFieldsEntry } from '../meta/schemas';
-import { FieldSet, type Path } from './fieldpath';
+import { FieldSet, pathKey, type Path } from './fieldpath';
 import { isPlainObject } from './schema-walk';
 
 export type Operation = 'Apply' | 'Update';
@@ -72,7 +72,7 @@ const STRIPPED: Path[] = [
   ['f:metadata', 'f:managedFields'],
   ['f:metadata', 'f:resourceVersion'],
 ];
-const strippedKeys = new Set(STRIPPED.map((p) => JSON.stringify(p)));
+const strippedKeys = new Set(STRIPPED.map(pathKey));
 
 /**
  * Drops untracked paths: the stripMeta set, everything below metadata.managedFields, and the given
@@ -82,7 +82,7 @@ export function stripUntracked(set: FieldSet, ignoredTopLevel: string[] = []): F
   const ignored = new Set(ignoredTopLevel.map((f) => 'f:' + f));
   return set.filter(
     (p) =>
-      !strippedKeys.has(JSON.stringify(p)) &&
+      !strippedKeys.has(pathKey(p)) &&
       !(p[0] === 'f:metadata' && p[1] === 'f:managedFields') &&
       !ignored.has(p[0] ?? ''),
   );

@@ -6,7 +6,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { KubeObject } from '../meta/types';
 import { StatusError } from '../errors/status-error';
 import { badPatch } from './errors';
-import { FieldSet, appliedFieldSet, compareObjects, enumerate, itemElement, pathString, type Path } from './fieldpath';
+import { FieldSet, appliedFieldSet, compareObjects, enumerate, itemElement, pathKey, pathString, type Comparison, type Path } from './fieldpath';
 import {
   decodeManagedFields,
   encodeManagedFields,
@@ -131,7 +131,7 @@ export function updateManagedFields(
   if (written !== undefined && Array.isArray(written) && written.length === 0) managers = [];
 
   const cmp = compareObjects(old ?? {}, out, schema);
-  const changed = stripUntracked(updateSet(old, out, schema), ignoredFields);
+  const changed = stripUntracked(updateSet(old, out, schema, cmp), ignoredFields);
   const removed = stripUntracked(cmp.removed, ignoredFields);
   const me = { manager, operation, ...(subresource ? { subresource } : {}) };
   const mine = managers.find((m) => sameManager(m, me));
@@ -150,11 +150,11 @@ export function updateManagedFields(
  * Paths an ordinary write takes ownership of: changed leaves and added nodes, where an added map or struct is
  * itself a member ("." in FieldsV1) but an added granular list is not, and top-level objects always exist.
  */
-function updateSet(old: unknown, updated: unknown, schema: TSchema): FieldSet {
-  const cmp = compareObjects(old ?? {}, updated, schema);
-  const nodes = enumerate(updated, schema);
+function updateSet(old: unknown, updated: unknown, schema: TSchema, precomputed?: Comparison): FieldSet {
+  const cmp = precomputed ?? compareObjects(old ?? {}, updated, schema);
+  const nodes = cmp.afterNodes ?? enumerate(updated, schema);
   const added = cmp.added.filter((p) => {
-    const n = nodes.get(JSON.stringify(p));
+    const n = nodes.get(pathKey(p));
     if (!n || n.leaf) return true;
     if (Array.isArray(n.value)) return false;
     return p.length > 1;

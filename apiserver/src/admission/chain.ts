@@ -4,6 +4,7 @@ import { namespaceLifecycle } from './namespace-lifecycle';
 import { defaultTolerationSeconds } from './default-toleration-seconds';
 import { serviceAccountAdmission, type ServiceAccountAdmissionOptions } from './service-account';
 import { priorityAdmission } from './priority';
+import { limitRanger } from './limit-ranger';
 
 export class AdmissionChain {
   constructor(
@@ -22,5 +23,5 @@ export interface DefaultPluginsOptions {
 
 /** Upstream's default order for the plugins we have. */
 export function defaultAdmissionPlugins(opts: DefaultPluginsOptions = {}): AdmissionPlugin[] {
-  return [namespaceLifecycle(), serviceAccountAdmission(opts.serviceAccount), priorityAdmission(), defaultTolerationSeconds()];
+  return [namespaceLifecycle(), limitRanger(), serviceAccountAdmission(opts.serviceAccount), priorityAdmission(), defaultTolerationSeconds()];
 }

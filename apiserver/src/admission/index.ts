@@ -4,3 +4,4 @@ export { namespaceLifecycle } from './namespace-lifecycle';
 export { defaultTolerationSeconds } from './default-toleration-seconds';
 export { serviceAccountAdmission, projectedTokenVolume, RootCAConfigMapName, ServiceAccountMountPath } from './service-account';
 export { priorityAdmission } from './priority';
+export { limitRanger } from './limit-ranger';

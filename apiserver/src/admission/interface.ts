@@ -14,7 +14,8 @@ export interface AdmissionRequest {
   dryRun: boolean;
 }
 
-/** What plugins may read: other objects, by group/resource/namespace/name (undefined when absent). */
+/** What plugins may read: other objects, by group/resource/namespace/name (undefined when absent). Results may be
+ * shared with the watch cache: read them, never mutate them. */
 export interface AdmissionLookup {
   get(group: string, resource: string, namespace: string, name: string): Promise<KubeObject | undefined>;
   list(group: string, resource: string, namespace: string): Promise<KubeObject[]>;

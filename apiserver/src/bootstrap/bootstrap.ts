@@ -1,5 +1,6 @@
 // Objects every cluster starts with: the system namespaces and the `kubernetes` Service (first IP of the
-// service range) with Endpoints/EndpointSlice pointing at this apiserver. Idempotent across restarts.
+// service range) with Endpoints/EndpointSlice pointing at this apiserver, and the system PriorityClasses.
+// Idempotent across restarts.
 import type { KubeObject } from '@kubets/api';
 import type { RequestContext } from '../registry/context';
 import type { ResourceStore } from '../registry/store';
@@ -42,6 +43,14 @@ export async function bootstrap(d: BootstrapDeps): Promise<void> {
     await ensure(namespaces, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, (cur) =>
       cur.metadata.labels?.['kubernetes.io/metadata.name'] === ns ? undefined : cur,
     );
+  }
+  // the two built-in PriorityClasses upstream creates at startup (the Priority admission plugin resolves them)
+  const pcs = d.storeFor('scheduling.k8s.io', 'v1', 'priorityclasses');
+  for (const [name, value, description] of [
+    ['system-node-critical', 2000001000, 'Used for system critical pods that must not be moved from their current node.'],
+    ['system-cluster-critical', 2000000000, 'Used for system critical pods that must run in the cluster, but can be moved to another node if necessary.'],
+  ] as const) {
+    await ensure(pcs, '', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, description, preemptionPolicy: 'PreemptLowerPriority' });
   }
   const port = { name: 'https', port: 443, protocol: 'TCP', targetPort: d.port };
   await ensure(

@@ -27,6 +27,7 @@ const extraSubresourceInfo: Record<string, { kind: string; group?: string; versi
   eviction: { kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
   finalize: { kind: 'Namespace', verbs: ['update'] },
   ephemeralcontainers: { kind: 'Pod', verbs: ['get', 'patch', 'update'] },
+  token: { kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] },
 };
 
 export function subresourcesOf(def: KindDef): SubresourceInfo[] {

@@ -11,6 +11,8 @@ import type { ResourceStore } from '../registry/store';
 import { deleteCollection, deleteObject, parseDeleteOptions } from '../registry/delete';
 import { getScale, writeScale } from '../registry/scale';
 import { bindPod } from '../registry/binding';
+import { createServiceAccountToken } from '../registry/token';
+import type { TokenSigner } from '@kubets/client';
 import { includeObjectFrom, toTable, wantsTable } from '../table/table';
 import { serveWatch } from '../watch/watch';
 import type { NodeConnection } from '../nodes/connection';
@@ -19,6 +21,8 @@ import { proxyPodLog } from '../nodes/pod-proxy';
 export interface ApiHandlerDeps {
   storeFor(group: string, version: string, resource: string): ResourceStore | undefined;
   nodes: NodeConnection;
+  /** service account token signer (TokenRequest); absent: serviceaccounts/token is 404 */
+  signer?: TokenSigner;
 }
 
 export class ApiHandler {
@@ -188,6 +192,18 @@ export class ApiHandler {
         return cur;
       }, 'Update');
       return this.send(res, 200, obj, ctx);
+    }
+    if (isCore(def, 'serviceaccounts') && sub === 'token' && this.d.signer) {
+      if (m !== 'POST') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
+      const ctx = this.context(req, info, query);
+      const body = decodeBody(await readBody(req), req.headers['content-type']);
+      const signer = this.d.signer;
+      const tr = await createServiceAccountToken(
+        { serviceAccounts: store, signer, now: () => Date.now(), boundStore: (kind) => this.d.storeFor('', 'v1', kind === 'Pod' ? 'pods' : kind === 'Secret' ? 'secrets' : '') },
+        ctx,
+        body,
+      );
+      return this.send(res, 201, tr, ctx);
     }
     if (isCore(def, 'pods')) {
       if (sub === 'binding') {

@@ -6,8 +6,12 @@ import { errors, type KubeObject } from '@kubets/api';
 import type { NodeConnection } from './connection';
 
 function podContainer(pod: KubeObject, requested: string | null): string {
-  if (requested) return requested;
-  const spec = (pod.spec ?? {}) as { containers?: { name: string }[] };
+  const spec = (pod.spec ?? {}) as { containers?: { name: string }[]; initContainers?: { name: string }[]; ephemeralContainers?: { name: string }[] };
+  if (requested) {
+    const all = [...(spec.containers ?? []), ...(spec.initContainers ?? []), ...(spec.ephemeralContainers ?? [])].map((c) => c.name);
+    if (!all.includes(requested)) throw errors.badRequest(`container ${requested} is not valid for pod ${pod.metadata.name}`);
+    return requested;
+  }
   const annotated = pod.metadata.annotations?.['kubectl.kubernetes.io/default-container'];
   if (annotated) return annotated;
   const containers = spec.containers ?? [];
@@ -30,20 +34,29 @@ export async function proxyPodLog(nodes: NodeConnection, pod: KubeObject, query:
   q.delete('container');
   const path = `/containerLogs/${pod.metadata.namespace}/${pod.metadata.name}/${container}${q.toString() ? `?${q}` : ''}`;
   await new Promise<void>((resolve, reject) => {
+    let responded = false;
     const upstream = http.get({ host: loc.host, port: loc.port, path }, (up) => {
+      responded = true;
       res.writeHead(up.statusCode ?? 500, { 'Content-Type': up.headers['content-type'] ?? 'text/plain', 'Transfer-Encoding': 'chunked' });
       res.flushHeaders();
-      up.on('data', (c: Buffer) => res.write(c));
-      up.on('end', () => {
-        res.end();
-        resolve();
-      });
+      // pipe: each chunk the kubelet flushes goes out at once, with backpressure toward a slow reader.
+      up.pipe(res);
+      up.on('end', () => resolve());
       up.on('error', () => {
         res.end();
         resolve();
       });
+      up.on('close', () => {
+        if (!res.writableEnded) res.end();
+        resolve();
+      });
     });
-    upstream.on('error', (e) => reject(errors.unavailable(`error dialing kubelet: ${e.message}`)));
+    upstream.on('error', (e) => {
+      if (responded) {
+        if (!res.writableEnded) res.end();
+        resolve();
+      } else reject(errors.unavailable(`error dialing kubelet: ${e.message}`));
+    });
     res.on('close', () => upstream.destroy());
   });
 }
@@ -71,7 +84,7 @@ export async function proxyPodUpgrade(
   const lines = [`${req.method} ${path} HTTP/1.1`];
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const k = req.rawHeaders[i]!;
-    if (k.toLowerCase() === 'host') lines.push(`Host: ${loc.host}:${loc.port}`);
+    if (k.toLowerCase() === 'host') lines.push(`Host: ${loc.host.includes(':') ? `[${loc.host}]` : loc.host}:${loc.port}`);
     else lines.push(`${k}: ${req.rawHeaders[i + 1]}`);
   }
   upstream.write(lines.join('\r\n') + '\r\n\r\n');

@@ -28,6 +28,8 @@ export interface KindHooks {
   updateFailed?(obj: KubeObject, old: KubeObject): Promise<void>;
   afterUpdate?(obj: KubeObject, old: KubeObject): Promise<void>;
   afterDelete?(obj: KubeObject): Promise<void>;
+  /** Before a (non-dry-run) delete request is carried out, whether or not it succeeds. */
+  beforeDelete?(namespace: string, name: string): Promise<void>;
   /** After a successful (non-dry-run) create. Errors are logged, not returned. */
   afterCreate?(obj: KubeObject): Promise<void>;
 }

@@ -80,6 +80,7 @@ function podGrace(obj: KubeObject, opts: DeleteOptions): number {
 
 export async function deleteObject(store: ResourceStore, ctx: RequestContext, opts: DeleteOptions): Promise<DeleteResult> {
   const key = store.key(ctx.namespace, ctx.name);
+  if (!ctx.dryRun) await store.deps.hooks(store.def)?.beforeDelete?.(ctx.namespace, ctx.name);
   const now = new Date();
   let pendingObj: KubeObject | undefined;
   let immediate = false;

@@ -66,7 +66,8 @@ export class EtcdStorage implements Storage {
       this.ownsClient = opts.ownsClient ?? false;
     } else {
       if (!opts.hosts) throw new Error('EtcdStorage needs hosts or client');
-      this.client = new Etcd3({ hosts: opts.hosts });
+      // gRPC's default 4 MiB receive limit would fail unpaginated lists of large resources (watch-cache reloads).
+      this.client = new Etcd3({ hosts: opts.hosts, grpcOptions: { 'grpc.max_receive_message_length': -1 } });
       this.ownsClient = true;
     }
     this.metrics = etcdMetrics(opts.registry);

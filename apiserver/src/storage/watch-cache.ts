@@ -361,6 +361,14 @@ export class CachedStorage implements Storage {
     return this.underlying.get(key);
   }
 
+  /**
+   * The cached object at key without a round trip (shared: do not mutate), or undefined when absent or the cache
+   * is not ready. It may lag etcd by the watch latency: callers treat "absent" as "ask the storage".
+   */
+  peek(key: string): KubeObject | undefined {
+    return this.isReady ? this.store.get(key) : undefined;
+  }
+
   guaranteedUpdate(key: string, tryUpdate: UpdateFn, preconditions?: Preconditions): Promise<KubeObject> {
     return this.underlying.guaranteedUpdate(key, tryUpdate, preconditions);
   }

@@ -76,9 +76,20 @@ function encodeEvent(store: ResourceStore, ev: StorageEvent, p: WatchParams): st
   }
   if (ev.type === 'ERROR') return JSON.stringify({ type: 'ERROR', object: ev.object });
   let obj = store.typed(ev.object);
-  if (p.table) obj = toTable(store.def, [obj], { resourceVersion: obj.metadata.resourceVersion }, p.table);
-  return JSON.stringify({ type: ev.type, object: obj });
+  if (p.table) {
+    obj = toTable(store.def, [obj], { resourceVersion: obj.metadata.resourceVersion }, p.table);
+    return JSON.stringify({ type: ev.type, object: obj });
+  }
+  // The watch cache hands the same object to every watcher: serialise it once, not once per connection
+  // (1,000 watchers of one write were 1,000 JSON.stringify calls; bench/apiserver.bench.js).
+  const memo = encoded.get(obj);
+  if (memo && memo.type === ev.type) return memo.line;
+  const line = JSON.stringify({ type: ev.type, object: obj });
+  encoded.set(obj, { type: ev.type, line });
+  return line;
 }
+
+const encoded = new WeakMap<object, { type: string; line: string }>();
 
 /** Waits until the response buffer drains (or the connection goes away). */
 function drained(res: ServerResponse): Promise<void> {

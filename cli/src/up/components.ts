@@ -64,4 +64,25 @@ export const startScheduler: ComponentStarter = async (ctx) => {
   );
 };
 
-export const defaultComponents: ComponentStarter[] = [startScheduler];
+export const startControllerManager: ComponentStarter = async (ctx) => {
+  const { parseControllerManagerFlags, runControllerManager } = await import('@kubets/controller-manager');
+  const port = await freePort();
+  const opts = parseControllerManagerFlags([
+    `--kubeconfig=${ctx.kubeconfig}`,
+    '--leader-elect=false',
+    '--bind-address=127.0.0.1',
+    `--secure-port=${port}`,
+    '--allocate-node-cidrs=true',
+    `--cluster-cidr=${ctx.clusterCIDR}`,
+    `--v=${ctx.verbosity}`,
+  ]);
+  let started: () => void = () => undefined;
+  const ready = new Promise<void>((r) => (started = r));
+  return ctx.progress.step(
+    'controller-manager',
+    () => runInBackground('controller-manager', ctx, (signal) => runControllerManager(opts, signal, { onStarted: () => started() }), () => ready),
+    () => `http://127.0.0.1:${port}`,
+  );
+};
+
+export const defaultComponents: ComponentStarter[] = [startControllerManager, startScheduler];

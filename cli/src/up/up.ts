@@ -18,6 +18,7 @@ export interface UpContext {
   dataDir: string;
   apiUrl: string;
   kubeconfig: string;
+  clusterCIDR: string;
   verbosity: number;
   signal: AbortSignal;
   progress: Progress;
@@ -78,7 +79,7 @@ export async function up(argv: string[], signal: AbortSignal): Promise<number> {
 
     const kubeconfig = path.join(dataDir, 'kubeconfig');
     writeKubeconfig(kubeconfig, { server: api.url, namespace: 'default' });
-    const ctx: UpContext = { dataDir, apiUrl: api.url, kubeconfig, verbosity: num(values.v), signal, progress };
+    const ctx: UpContext = { dataDir, apiUrl: api.url, kubeconfig, clusterCIDR: str(values['cluster-cidr']), verbosity: num(values.v), signal, progress };
     const { defaultComponents } = await import('./components');
     for (const start of defaultComponents) {
       const r = await start(ctx);

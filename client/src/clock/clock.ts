@@ -14,16 +14,17 @@ class RealClock implements Clock {
     return Date.now();
   }
   setTimeout(fn: () => void, ms: number): TimerHandle {
-    const t = setTimeout(fn, Math.max(0, ms));
-    t.unref?.();
-    return t as unknown as TimerHandle;
+    return setTimeout(fn, Math.max(0, ms)) as unknown as TimerHandle;
   }
   clearTimeout(handle: TimerHandle): void {
     clearTimeout(handle as unknown as NodeJS.Timeout);
   }
 }
 
-/** The wall clock. Its timers are unref'd: a pending timer never keeps the process alive by itself. */
+/**
+ * The wall clock. Its timers are ordinary (ref'd) timers: a retrying reflector or a delayed queue item keeps the
+ * process alive, as it should; everything that waits takes an AbortSignal or is disposed on shutdown.
+ */
 export const realClock: Clock = new RealClock();
 
 interface FakeTimer {

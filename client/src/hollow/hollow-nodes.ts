@@ -8,7 +8,8 @@
 import { setMaxListeners } from 'node:events';
 import { hasReason, NodeKind, PodKind, objectKey, type Node, type Pod, type Lease, type Namespace, NamespaceKind } from '@kubets/api';
 import type { KubeClient, ResourceInterface } from '../interface';
-import { type Clock, type TimerHandle, realClock } from '../clock';
+import { type Clock, type TimerHandle, realClock, sleep } from '../clock';
+import { isConnectionError } from '../rest/errors';
 import { type Logger, nopLogger } from '../log';
 import { Informer } from '../cache/informer';
 import { WorkQueue, runWorkers } from '../workqueue';
@@ -88,7 +89,7 @@ export class HollowNodes {
     else outer.addEventListener('abort', () => ac.abort(), { once: true });
     const signal = ac.signal;
     await this.ensureLeaseNamespace(signal);
-    await mapLimited(this.order, this.o.concurrency, (n) => this.register(n, signal));
+    await mapLimited(this.order, this.o.concurrency, (n) => this.withRetries(() => this.register(n, signal), signal));
     this.logger.info('hollow nodes registered', { count: this.order.length });
     this.startHeartbeats(signal);
     this.startPods(signal);
@@ -135,6 +136,21 @@ export class HollowNodes {
       n.lease = await this.createOrRenewLease(n, signal); // re-registration: take over the existing lease
     }
     this.stats.nodesRegistered++;
+  }
+
+  /** Registration is idempotent (AlreadyExists is handled), so transient failures (5xx, 429, connection) are retried. */
+  private async withRetries<T>(fn: () => Promise<T>, signal: AbortSignal, attempts = 8): Promise<T> {
+    for (let i = 0; ; i++) {
+      try {
+        return await fn();
+      } catch (e) {
+        const code = (e as { status?: { code?: number } }).status?.code;
+        const transient = code === undefined ? !signal.aborted && isConnectionError(e) : code === 429 || code >= 500;
+        if (!transient || i + 1 >= attempts) throw e;
+        this.logger.v(2).info('registration failed; retrying', { err: e, attempt: i + 1 });
+        await sleep(this.clock, Math.min(10_000, 200 * Math.pow(2, i)) * (0.5 + Math.random()), signal);
+      }
+    }
   }
 
   private async retryConflict<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigMapKind, NamespaceKind, StatusError, errors, type KindDef } from '@kubets/api';
 import { RestClient } from './client';
 import { resourcePath } from './paths';
+import { FakeClock } from '../clock';
 
 type Handler = (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void;
 
@@ -156,6 +157,25 @@ describe('RestClient', () => {
     ]);
     expect(JSON.parse(s.seen[3]!.body)).toEqual({ kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0, preconditions: { uid: 'u' } });
     expect(JSON.parse(s.seen[4]!.body).target).toEqual({ apiVersion: 'v1', kind: 'Node', name: 'node-1' });
+    rc.close();
+    await s.close();
+  });
+});
+
+describe('client-side rate limit', () => {
+  it('qps/burst delays requests beyond the burst on the injected clock', async () => {
+    const s = await server((_req, _b, res) => json(res, 200, { metadata: { name: 'a' } }));
+    const clock = new FakeClock();
+    const rc = new RestClient({ server: s.url, qps: 2, burst: 2 }, { clock });
+    const ns = rc.resource(NamespaceKind);
+    await ns.get('a');
+    await ns.get('b');
+    const third = ns.get('c');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(s.seen).toHaveLength(2); // waiting for a token
+    clock.step(500);
+    await third;
+    expect(s.seen).toHaveLength(3);
     rc.close();
     await s.close();
   });

@@ -108,6 +108,8 @@ export interface KubeletServerOptions {
   nodeName?: string;
   /** Extra /healthz checks. */
   checks?: Record<string, () => boolean | Promise<boolean>>;
+  /** Structured logger (createLogger from @kubets/client); request failures are logged at v(2), 500s as errors. */
+  log?: { error(msg: string, kv?: Record<string, unknown>): void; v(level: number): { info(msg: string, kv?: Record<string, unknown>): void } };
   /** Seconds to wait for all SPDY streams of an exec/port-forward (default 30). */
   streamCreationTimeoutSeconds?: number;
 }

@@ -110,7 +110,7 @@ function downwardFiles(pod: Pod, items: Array<Record<string, unknown>>, defaultM
 /** Files of a configMap/secret/downwardAPI/projected volume; undefined when an optional source is missing. */
 export async function projectionFor(pod: Pod, v: Volume, src: VolumeSources): Promise<Map<string, FileProjection>> {
   const ns = pod.metadata.namespace ?? 'default';
-  const vv = v as Record<string, Record<string, unknown> | undefined>;
+  const vv = v as unknown as Record<string, Record<string, unknown> | undefined>;
   if (vv['configMap']) {
     const c = vv['configMap'] as { name?: string; items?: Items; defaultMode?: number; optional?: boolean };
     const cm = src.configMap(ns, c.name ?? '');
@@ -207,7 +207,7 @@ export async function setUpVolumes(rootDir: string, pod: Pod, src: VolumeSources
   const base = path.join(podDir(rootDir, uid), 'volumes');
   const paths = new Map<string, string>();
   for (const v of pod.spec?.volumes ?? []) {
-    const vv = v as Record<string, Record<string, unknown> | undefined>;
+    const vv = v as unknown as Record<string, Record<string, unknown> | undefined>;
     if (vv['hostPath']) {
       const hp = vv['hostPath'] as { path: string; type?: string };
       checkHostPath(hp.path, hp.type);
@@ -238,8 +238,13 @@ export async function setUpVolumes(rootDir: string, pod: Pod, src: VolumeSources
   return { paths };
 }
 
-/** Unmounts tmpfs volumes and removes the pod directory. */
+/** Unmounts tmpfs volumes and removes the pod directory and its log directory (<root>/logs/<ns>_<name>_<uid>). */
 export function tearDownVolumes(rootDir: string, uid: string): void {
+  try {
+    for (const d of fs.readdirSync(path.join(rootDir, 'logs'))) if (d.endsWith(`_${uid}`)) fs.rmSync(path.join(rootDir, 'logs', d), { recursive: true, force: true });
+  } catch {
+    /* no logs dir */
+  }
   const dir = podDir(rootDir, uid);
   let mounts: string[] = [];
   try {

@@ -6,6 +6,7 @@ import { b, l, s, type KParsed } from '../common/flags';
 import { qualifiedKind, resourcePath } from '../common/discovery';
 import { formatError, isNotFound } from '../common/errors';
 import { nameOfObj, namespaceFor, resourceFor } from '../common/objects';
+import { sortKeys } from '../common/output';
 import { readManifests } from './files';
 import { threeWay } from './three-way';
 import type { Schema } from './schema';
@@ -25,13 +26,16 @@ export const applySpec: CommandSpec = {
   run: (ctx, p) => apply(ctx, p),
 };
 
-function withLastApplied(obj: J): J {
-  const meta = { ...((obj.metadata ?? {}) as J) };
+/**
+ * The object with kubectl's last-applied-configuration annotation: the applied object (namespace filled in, an
+ * annotations map present, the annotation itself left out) as JSON with sorted keys, plus a newline — byte for
+ * byte what kubectl writes, so kts and kubectl can take turns applying.
+ */
+export function withLastApplied(obj: J, ns: string): J {
+  const meta = { ...((obj.metadata ?? {}) as J), ...(ns ? { namespace: ns } : {}) };
   const ann = { ...((meta.annotations ?? {}) as Record<string, string>) };
   delete ann[lastApplied];
-  const clean: J = { ...obj, metadata: { ...meta, ...(Object.keys(ann).length ? { annotations: ann } : {}) } };
-  if (!Object.keys(ann).length) delete (clean.metadata as J).annotations;
-  const text = JSON.stringify(clean);
+  const text = JSON.stringify(sortKeys({ ...obj, metadata: { ...meta, annotations: ann } }));
   return { ...obj, metadata: { ...meta, annotations: { ...ann, [lastApplied]: `${text}\n` } } };
 }
 
@@ -53,7 +57,7 @@ async function apply(ctx: Ctx, p: KParsed): Promise<number> {
         ctx.io.out.write(`${id} serverside-applied\n`);
         continue;
       }
-      const modified = withLastApplied(obj);
+      const modified = withLastApplied(obj, ns);
       let live: J | undefined;
       try {
         live = await ctx.t.request<J>({ path: resourcePath(r, ns, name) });
@@ -61,7 +65,7 @@ async function apply(ctx: Ctx, p: KParsed): Promise<number> {
         if (!isNotFound(e)) throw e;
       }
       if (!live) {
-        await ctx.t.request({ method: 'POST', path: resourcePath(r, ns), body: { ...modified, metadata: { ...(modified.metadata as J), ...(ns ? { namespace: ns } : {}) } }, query: { fieldManager: manager } });
+        await ctx.t.request({ method: 'POST', path: resourcePath(r, ns), body: modified, query: { fieldManager: manager } });
         ctx.io.out.write(`${id} created\n`);
         continue;
       }

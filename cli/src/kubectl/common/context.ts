@@ -1,10 +1,10 @@
 // What every kubectl command gets: its IO, a transport to the API server from the kubeconfig, the effective
 // namespace, and cached discovery.
-import { loadKubeconfig } from '@kubets/client';
+import { loadKubeconfig, type RestConfig } from '@kubets/client';
 import { Transport } from './http';
 import { type ApiResource, discover, resolveType } from './discovery';
 import { type IO, defaultIO } from './io';
-import { type KFlag, type KParsed, parseKubectlFlags, s } from './flags';
+import { type KFlag, type KParsed, globalFlags, parseKubectlFlags, s } from './flags';
 import { formatError } from './errors';
 
 export interface Ctx {
@@ -19,8 +19,17 @@ export interface Ctx {
   resolve(type: string): Promise<ApiResource[]>;
 }
 
-export function makeCtx(p: KParsed, io: IO, signal: AbortSignal): Ctx {
-  const kc = loadKubeconfig(s(p.values.kubeconfig) || undefined, s(p.values.context) ? { context: s(p.values.context) } : {});
+/** kubectl's fallback when nothing is configured. */
+const noConfig = { config: { server: 'http://localhost:8080' }, namespace: 'default' };
+
+export function makeCtx(p: KParsed, io: IO, signal: AbortSignal, configOptional = false): Ctx {
+  let kc: { config: RestConfig; namespace: string };
+  try {
+    kc = loadKubeconfig(s(p.values.kubeconfig) || undefined, s(p.values.context) ? { context: s(p.values.context) } : {});
+  } catch (e) {
+    if (!configOptional) throw e;
+    kc = noConfig;
+  }
   const ns = s(p.values.namespace);
   const t = new Transport(kc.config);
   let cache: Promise<ApiResource[]> | undefined;
@@ -39,6 +48,8 @@ export function makeCtx(p: KParsed, io: IO, signal: AbortSignal): Ctx {
 export interface CommandSpec {
   flags: Record<string, KFlag>;
   usage: string;
+  /** Runs without a kubeconfig (kubectl version prints the client version regardless). */
+  configOptional?: boolean;
   run(ctx: Ctx, p: KParsed): Promise<number | void>;
 }
 
@@ -48,10 +59,10 @@ export async function runCommand(spec: CommandSpec, argv: string[], signal: Abor
   try {
     const p = parseKubectlFlags(argv, spec.flags);
     if (p.values.help === true) {
-      io.out.write(`${spec.usage}\n`);
+      io.out.write(`${helpText(spec)}\n`);
       return 0;
     }
-    ctx = makeCtx(p, io, signal);
+    ctx = makeCtx(p, io, signal, spec.configOptional);
     const code = await spec.run(ctx, p);
     return typeof code === 'number' ? code : 0;
   } catch (e) {
@@ -61,4 +72,14 @@ export async function runCommand(spec: CommandSpec, argv: string[], signal: Abor
   } finally {
     ctx?.t.close();
   }
+}
+
+function helpText(spec: CommandSpec): string {
+  const lines = [spec.usage, '', 'Flags:'];
+  for (const [name, f] of Object.entries({ ...spec.flags, ...globalFlags })) {
+    const short = f.short ? `-${f.short}, ` : '    ';
+    const def = f.default === undefined || f.default === '' || (Array.isArray(f.default) && f.default.length === 0) ? '' : ` (default ${JSON.stringify(f.default)})`;
+    lines.push(`  ${short}--${name}${f.type === 'bool' ? '' : `=${f.type}`}${def}`);
+  }
+  return lines.join('\n');
 }

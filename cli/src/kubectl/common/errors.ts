@@ -7,6 +7,11 @@ export function formatError(e: unknown): string {
     const reason = st.reason;
     return reason ? `Error from server (${reason}): ${st.message ?? ''}` : `Error from server: ${st.message ?? ''}`;
   }
+  const ne = e as { code?: unknown; address?: unknown; port?: unknown } | null;
+  if (ne && ne.code === 'ECONNREFUSED' && typeof ne.address === 'string') {
+    const host = ne.address.includes(':') ? `[${ne.address}]` : ne.address;
+    return `The connection to the server ${host}:${String(ne.port)} was refused - did you specify the right host or port?`;
+  }
   const msg = e instanceof Error ? e.message : String(e);
   return msg.startsWith('error:') || msg.startsWith('Error') ? msg : `error: ${msg}`;
 }

@@ -15,7 +15,8 @@ export function sortKeys(v: unknown): unknown {
 }
 
 export function toYaml(v: unknown): string {
-  return stringify(sortKeys(v), { indentSeq: false, lineWidth: 0, aliasDuplicateObjects: false });
+  // YAML 1.1 quoting (timestamps, yes/no, octal-looking strings) matches Go's yaml encoder used by kubectl.
+  return stringify(sortKeys(v), { version: '1.1', indentSeq: false, lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 export function toJson(v: unknown): string {
@@ -39,4 +40,13 @@ export function printObjects(format: string, objs: J[], single: boolean): string
   if (format === 'json') return toJson(doc);
   if (format === 'yaml') return toYaml(doc);
   throw new Error(`unable to match a printer suitable for the output format "${format}", allowed formats are: json,name,wide,yaml`);
+}
+
+/** kubectl hides metadata.managedFields unless --show-managed-fields. */
+export function withoutManagedFields(obj: J): J {
+  const meta = obj.metadata as J | undefined;
+  if (!meta || !('managedFields' in meta)) return obj;
+  const { managedFields: _mf, ...rest } = meta;
+  void _mf;
+  return { ...obj, metadata: rest };
 }

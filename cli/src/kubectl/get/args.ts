@@ -20,11 +20,11 @@ export async function resourceRequests(ctx: Ctx, args: string[]): Promise<{ reqs
       if (prev) prev.names!.push(name);
       else reqs.push({ res: res!, names: [name] });
     }
-    return { reqs, multi: reqs.length > 1 || true };
+    return { reqs, multi: reqs.length > 1 };
   }
   const [types, ...names] = args as [string, ...string[]];
   const typeList = types.split(',').filter(Boolean);
   const reqs: ResourceRequest[] = [];
   for (const type of typeList) for (const res of await ctx.resolve(type)) if (!reqs.some((r) => r.res === res)) reqs.push({ res, names: names.length ? names : undefined });
-  return { reqs, multi: typeList.length > 1 || typeList.some((t) => t.toLowerCase() === 'all') };
+  return { reqs, multi: reqs.length > 1 };
 }

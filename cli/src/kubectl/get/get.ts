@@ -6,7 +6,7 @@ import { qualifiedKind, resourcePath } from '../common/discovery';
 import { tableAccept } from '../common/http';
 import { formatError } from '../common/errors';
 import { renderAligned, tableCells, type TableDoc, type TableOptions } from '../common/table';
-import { printObjects } from '../common/output';
+import { printObjects, withoutManagedFields } from '../common/output';
 import { resourceRequests, type ResourceRequest } from './args';
 import { watchTable } from './watch';
 
@@ -24,6 +24,7 @@ export const getSpec: CommandSpec = {
     'show-labels': { type: 'bool', default: false },
     'no-headers': { type: 'bool', default: false },
     'show-kind': { type: 'bool', default: false },
+    'show-managed-fields': { type: 'bool', default: false },
   },
   run: (ctx, p) => get(ctx, p),
 };
@@ -46,7 +47,7 @@ async function get(ctx: Ctx, p: KParsed): Promise<number> {
         single = reqs.length === 1 && r.names.length === 1;
         for (const name of r.names) {
           try {
-            objs.push(withType(await ctx.t.request<J>({ path: resourcePath(r.res, ns || ctx.namespace, name) }), r));
+            objs.push(withType(await ctx.t.request<J>({ path: resourcePath(r.res, ns || ctx.namespace, name) }), r, b(p.values['show-managed-fields'])));
           } catch (e) {
             ctx.io.err.write(`${formatError(e)}\n`);
             code = 1;
@@ -54,7 +55,7 @@ async function get(ctx: Ctx, p: KParsed): Promise<number> {
         }
       } else {
         const list = await ctx.t.request<J>({ path: resourcePath(r.res, ns), query: query(p) });
-        for (const it of (list.items as J[] | undefined) ?? []) objs.push(withType(it, r));
+        for (const it of (list.items as J[] | undefined) ?? []) objs.push(withType(it, r, b(p.values['show-managed-fields'])));
       }
     }
     if (objs.length || output !== 'name') ctx.io.out.write(printObjects(output, objs, single));
@@ -107,6 +108,7 @@ async function get(ctx: Ctx, p: KParsed): Promise<number> {
   return code;
 }
 
-function withType(obj: J, r: ResourceRequest): J {
+function withType(raw: J, r: ResourceRequest, keepManaged = false): J {
+  const obj = keepManaged ? raw : withoutManagedFields(raw);
   return { ...obj, apiVersion: r.res.group ? `${r.res.group}/${r.res.version}` : r.res.version, kind: r.res.kind };
 }

@@ -223,7 +223,7 @@ export class ReplicaSetController extends BaseController {
       }
     }
     const now = this.clock.now();
-    const status = calculateStatus(rs, pods, manageErr, now, this.kind);
+    const status = calculateStatus(rs, pods, manageErr, now);
     const updated = await this.updateStatusIfChanged(rs, status);
     const spec = (updated ?? rs).spec;
     const st = (updated ?? rs).status;
@@ -242,13 +242,7 @@ export class ReplicaSetController extends BaseController {
       this.expectations.expectCreations(key, diff);
       this.logger.v(2).info('Too few replicas', { key, need: want, creating: diff });
       const res = await slowStartBatch(diff, SlowStartInitialBatchSize, async () => {
-        const pod = podFromTemplate(rs.spec?.template, rs, this.kind);
-        try {
-          await this.podControl.createPod(pod, rs);
-        } catch (e) {
-          // namespace terminating: the create will never be observed; treat like any failure below
-          throw e;
-        }
+        await this.podControl.createPod(podFromTemplate(rs.spec?.template, rs, this.kind), rs);
       });
       const skipped = diff - res.successes;
       if (skipped > 0) {
@@ -308,7 +302,7 @@ function sameStatus(a: ReadOnly<RS>['status'] | undefined, b: NonNullable<RS['st
 }
 
 /** calculateStatus: counts over the owned active pods, plus the ReplicaFailure condition from a manage error. */
-export function calculateStatus(rs: ReadOnly<RS>, pods: readonly ReadOnly<Pod>[], manageErr: unknown, now: number, kind: Pick<KindDef, 'kind'> = { kind: 'ReplicaSet' }): NonNullable<RS['status']> {
+export function calculateStatus(rs: ReadOnly<RS>, pods: readonly ReadOnly<Pod>[], manageErr: unknown, now: number): NonNullable<RS['status']> {
   const tplLabels = (rs.spec?.template?.metadata?.labels ?? {}) as Record<string, string>;
   const mrs = rs.spec?.minReadySeconds ?? 0;
   let fullyLabeled = 0;
@@ -331,7 +325,6 @@ export function calculateStatus(rs: ReadOnly<RS>, pods: readonly ReadOnly<Pod>[]
   } else if (manageErr === undefined && existing) {
     conditions = conditions.filter((c) => c.type !== 'ReplicaFailure');
   }
-  void kind;
   return {
     ...(rs.status ? structuredClone(rs.status as RS['status']) : {}),
     replicas: pods.length,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Raw etcd throughput: puts/s and gets/s at concurrency 1, 16 and 64 against a throwaway etcd this script
 // starts (temp data dir, free ports) and removes. Plain JS on the etcd3 client; ~20 s in total.
-//   node bench/etcd-raw.js [--seconds-per-phase 2] [--json]
+//   node bench/etcd-raw.bench.js [--seconds-per-phase 2] [--json]
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');

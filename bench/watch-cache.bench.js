@@ -2,7 +2,7 @@
 // Watch fan-out through the watch cache: N watchers (default 1000) on one CachedStorage over EtcdStorage on a
 // throwaway etcd. Each round writes one object and measures, per watcher, write-sent → event-received latency
 // (includes the etcd round trip). Target: p99 < 100 ms for 1000 watchers. ~10 s.
-//   node bench/watch-cache.js [--watchers 1000] [--rounds 50] [--json]
+//   node bench/watch-cache.bench.js [--watchers 1000] [--rounds 50] [--json]
 'use strict';
 require('./lib/register-ts');
 const fs = require('node:fs');
