@@ -9,6 +9,10 @@ describe('parseApiServerFlags', () => {
     expect(f).toMatchObject({ etcdServers: ['http://a:1', 'http://b:2'], port: 7443, bindAddress: '127.0.0.2', serviceClusterIpRange: '10.0.0.0/24', serviceNodePortRange: '31000-31010', etcdPrefix: '/kts', verbosity: 4, etcdCompactionIntervalMs: 90_000 });
     expect(parseApiServerFlags(['--port', '8080']).port).toBe(8080);
   });
+  it('parses service account and admission flags', () => {
+    const f = parseApiServerFlags(['--service-account-signing-key-file=/k', '--service-account-key-file', '/p', '--service-account-issuer=https://x', '--client-ca-file=/ca', '--default-not-ready-toleration-seconds=5', '--default-unreachable-toleration-seconds', '6']);
+    expect(f).toMatchObject({ serviceAccountSigningKeyFile: '/k', serviceAccountKeyFile: '/p', serviceAccountIssuer: 'https://x', clientCAFile: '/ca', defaultNotReadyTolerationSeconds: 5, defaultUnreachableTolerationSeconds: 6 });
+  });
   it('rejects unknown flags and bad values', () => {
     expect(() => parseApiServerFlags(['--nope'])).toThrow('unknown flag');
     expect(() => parseApiServerFlags(['--secure-port=abc'])).toThrow('invalid value');

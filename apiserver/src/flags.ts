@@ -14,6 +14,8 @@ export interface ApiServerFlags {
   serviceAccountKeyFile?: string;
   serviceAccountIssuer?: string;
   clientCAFile?: string;
+  defaultNotReadyTolerationSeconds?: number;
+  defaultUnreachableTolerationSeconds?: number;
 }
 
 export function parseDuration(s: string): number {
@@ -91,6 +93,12 @@ export function parseApiServerFlags(argv: string[]): ApiServerFlags {
         break;
       case 'service-account-issuer':
         f.serviceAccountIssuer = value();
+        break;
+      case 'default-not-ready-toleration-seconds':
+        f.defaultNotReadyTolerationSeconds = int(value());
+        break;
+      case 'default-unreachable-toleration-seconds':
+        f.defaultUnreachableTolerationSeconds = int(value());
         break;
       case 'client-ca-file':
         f.clientCAFile = value();

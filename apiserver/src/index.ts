@@ -23,6 +23,8 @@ export function optionsFromFlags(f: ApiServerFlags): ApiServerOptions {
     ...(f.serviceAccountKeyFile ? { serviceAccountKeyFile: f.serviceAccountKeyFile } : {}),
     ...(f.serviceAccountIssuer ? { serviceAccountIssuer: f.serviceAccountIssuer } : {}),
     ...(f.clientCAFile ? { clientCAFile: f.clientCAFile } : {}),
+    ...(f.defaultNotReadyTolerationSeconds !== undefined ? { defaultNotReadyTolerationSeconds: f.defaultNotReadyTolerationSeconds } : {}),
+    ...(f.defaultUnreachableTolerationSeconds !== undefined ? { defaultUnreachableTolerationSeconds: f.defaultUnreachableTolerationSeconds } : {}),
   };
 }
 
@@ -37,3 +39,4 @@ export async function run(argv: string[] | ApiServerFlags, signal: AbortSignal):
 }
 export { EtcdStorage, CachedStorage } from './storage';
 export { startEmbeddedEtcd, freePort } from './etcd';
+export { loadOrCreateJoinToken, readJoinToken, tokenFile as joinTokenFile, BOOTSTRAP_PATH, type BootstrapResponse } from './bootstrap-token';

@@ -23,11 +23,12 @@ import { toStatusError, writeJson, writeStatus } from './http/errors';
 import { NodeObjectConnection, type NodeConnection } from './nodes/connection';
 import { proxyPodUpgrade } from './nodes/pod-proxy';
 import { recordRequest, metricsText } from './observability/metrics';
-import { logError, logLine } from './observability/log';
+import { getVerbosity, logError, logLine } from './observability/log';
 import * as fs from 'node:fs';
 import { createTokenSigner, loadOrCreateServiceAccountKey, type TokenSigner } from '@kubets/client';
 import { AdmissionChain, defaultAdmissionPlugins, type AdmissionLookup } from './admission';
 import { publishRootCA, publishRootCAEverywhere } from './bootstrap/root-ca';
+import { handleBootstrap, BOOTSTRAP_PATH } from './bootstrap-token';
 
 export interface ApiServerOptions {
   etcdServers: string[];
@@ -55,6 +56,10 @@ export interface ApiServerOptions {
   serviceAccountIssuer?: string;
   /** --client-ca-file: published as ca.crt in every namespace's kube-root-ca.crt ConfigMap */
   clientCAFile?: string;
+  /** --default-not-ready-toleration-seconds (300) */
+  defaultNotReadyTolerationSeconds?: number;
+  /** --default-unreachable-toleration-seconds (300) */
+  defaultUnreachableTolerationSeconds?: number;
 }
 
 export interface RunningApiServer {
@@ -114,6 +119,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   }
   const caPem = opts.clientCAFile ? fs.readFileSync(opts.clientCAFile, 'utf8') : '';
 
+  // Admission reads the watch caches; a cache behind this server's own last write to that resource waits for it
+  // (read-your-writes: a quota or LimitRange created a moment ago applies to the next create).
+  const freshEnough = async (c: CachedStorage, s: ResourceStore): Promise<void> => {
+    if (storage instanceof EtcdStorage) await c.waitForRevision(storage.lastWriteRevision(s.prefix('')));
+  };
   const byResource = new Map<string, ResourceStore>();
   const terminatingNamespaces = new Set<string>();
   const lookup: AdmissionLookup = {
@@ -126,6 +136,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       // cannot slip through a cache that has not seen the Terminating phase yet.
       const mustBeLive = group === '' && resource === 'namespaces' && terminatingNamespaces.has(name);
       const c = mustBeLive ? undefined : cached(s.def);
+      if (c instanceof CachedStorage) await freshEnough(c, s);
       const hit = c instanceof CachedStorage ? c.peek(s.key(namespace, name)) : undefined;
       if (hit) return hit;
       try {
@@ -138,10 +149,22 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     async list(group, resource, namespace) {
       const s = byResource.get(`${group}/${resource}`);
       if (!s) return [];
+      const c = cached(s.def);
+      if (c instanceof CachedStorage) await freshEnough(c, s);
       return (await s.list(namespace, { resourceVersion: '0' })).items;
     },
+    async count(group, resource, namespace) {
+      const s = byResource.get(`${group}/${resource}`);
+      return s ? s.storage.count(s.prefix(namespace)) : 0;
+    },
   };
-  const admission = new AdmissionChain(defaultAdmissionPlugins({ serviceAccount: { mountTokenVolume: !!signer } }), lookup);
+  const admission = new AdmissionChain(
+    defaultAdmissionPlugins({
+      serviceAccount: { mountTokenVolume: !!signer },
+      tolerations: { notReadySeconds: opts.defaultNotReadyTolerationSeconds, unreachableSeconds: opts.defaultUnreachableTolerationSeconds },
+    }),
+    lookup,
+  );
 
   const baseHooks = hooks;
   const hooksWithRootCA = (def: KindDef): KindHooks | undefined => {
@@ -205,7 +228,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
         },
         secs,
       );
-      logLine(2, 'HTTP', {
+      if (getVerbosity() >= 2) logLine(2, 'HTTP', {
         verb: req.method,
         URI: req.url,
         latency: `${(secs * 1000).toFixed(3)}ms`,
@@ -229,6 +252,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     const getOnly = () => {
       if (method !== 'GET' && method !== 'HEAD') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
     };
+    if (p === BOOTSTRAP_PATH) return handleBootstrap(req, res, url, { dataDir: opts.dataDir, signer, serverAddress });
     switch (p) {
       case '/version':
         getOnly();

@@ -189,6 +189,20 @@ describe('admission', () => {
     expect(r.stderr).toContain('pods "adm2" is forbidden: no PriorityClass with name nope was found');
   });
 
+  it('ResourceQuota object counts and LimitRange defaults', async () => {
+    await ok(t.kubectl(['create', 'namespace', 'quota']));
+    await ok(t.kubectl(['create', 'quota', 'q', '-n', 'quota', '--hard=configmaps=2']));
+    await ok(t.kubectl(['create', '-n', 'quota', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'lr' }, spec: { limits: [{ type: 'Container', default: { cpu: '500m' }, defaultRequest: { cpu: '100m' } }] } }) }));
+    // kube-root-ca.crt already counts as one
+    await ok(t.kubectl(['create', 'configmap', 'one', '-n', 'quota']));
+    const r = await t.kubectl(['create', 'configmap', 'two', '-n', 'quota']);
+    expect(r.stderr).toContain('configmaps "two" is forbidden: exceeded quota: q, requested: configmaps=1, used: configmaps=2, limited: configmaps=2');
+    await ok(t.kubectl(['run', 'lr', '-n', 'quota', '--image=nginx']));
+    const p = JSON.parse(await ok(t.kubectl(['get', 'pod', 'lr', '-n', 'quota', '-o', 'json'])));
+    expect(p.spec.containers[0].resources).toEqual({ limits: { cpu: '500m' }, requests: { cpu: '100m' } });
+    expect(p.metadata.annotations['kubernetes.io/limit-ranger']).toBe('LimitRanger plugin set: cpu limit, cpu request for container lr');
+  });
+
   it('every namespace has kube-root-ca.crt, new ones too', async () => {
     await ok(t.kubectl(['create', 'namespace', 'rootca']));
     for (const ns of ['default', 'kube-system', 'rootca']) {

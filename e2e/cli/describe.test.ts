@@ -96,7 +96,7 @@ describe('kts describe', () => {
     let r = await kts(t, ['describe', 'deploy', 'web']);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^Name: {19}web\nNamespace: {14}default\nCreationTimestamp: {6}\w{3}, /);
-    expect(r.stdout).toContain('Selector:               app=web\nReplicas:               2 desired | 2 updated | 2 total | 1 available | 1 unavailable\nStrategyType:           RollingUpdate\nMinReadySeconds:        0\nRollingUpdateStrategy:  25% max unavailable, 25% max surge\nPod Template:\n  Labels:  app=web\n  Containers:\n   main:\n'.replace('   main:', '    main:'));
+    expect(r.stdout).toContain('Selector:               app=web\nReplicas:               2 desired | 2 updated | 2 total | 1 available | 1 unavailable\nStrategyType:           RollingUpdate\nMinReadySeconds:        0\nRollingUpdateStrategy:  25% max unavailable, 25% max surge\nPod Template:\n  Labels:  app=web\n  Containers:\n   main:\n    Image:         nginx:1\n');
     expect(r.stdout).toMatch(/Conditions:\n {2}Type +Status +Reason\n {2}---- +------ +------\n {2}Available +False +MinimumReplicasUnavailable\n/);
     expect(r.stdout).toMatch(/NewReplicaSet: +<none>\nEvents: +<none>\n$/);
     await call(t.url, 'POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1', labels: { 'node-role.kubernetes.io/control-plane': '' } } });

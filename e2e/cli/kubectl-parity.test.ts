@@ -18,6 +18,10 @@ beforeAll(async () => {
   await call(t.url, 'POST', '/api/v1/namespaces/default/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', labels: { app: 'web' } }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80 }] } });
   await call(t.url, 'POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1', labels: { 'kubernetes.io/hostname': 'node-1' } }, spec: { podCIDR: '10.244.0.0/24', podCIDRs: ['10.244.0.0/24'] } });
   await call(t.url, 'PATCH', '/api/v1/nodes/node-1/status', { status: { addresses: [{ type: 'InternalIP', address: '10.0.0.1' }, { type: 'Hostname', address: 'node-1' }], capacity: { cpu: '2', memory: '4Gi', pods: '110' }, allocatable: { cpu: '2', memory: '4Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: '2026-01-01T00:00:00Z', lastTransitionTime: '2026-01-01T00:00:00Z' }], nodeInfo: { machineID: 'm', systemUUID: 's', bootID: 'b', kernelVersion: '6.1', osImage: 'Linux', containerRuntimeVersion: 'kts://0.1', kubeletVersion: 'v1.32.0', kubeProxyVersion: 'v1.32.0', operatingSystem: 'linux', architecture: 'amd64' } } }, merge);
+  await call(t.url, 'POST', '/api/v1/namespaces/other/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'placed' }, spec: { nodeName: 'node-1', containers: [{ name: 'a', image: 'busybox', resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } } }, { name: 'b', image: 'busybox', resources: { requests: { cpu: '250m' } } }] } });
+  await call(t.url, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'cfg', labels: { a: 'b' } }, data: { 'b.conf': 'x=1\ny=2' }, binaryData: { bin: Buffer.from('abc').toString('base64') } });
+  await call(t.url, 'POST', '/api/v1/namespaces/default/secrets', { metadata: { name: 'sec' }, type: 'Opaque', data: { password: Buffer.from('s3cret').toString('base64') } });
+  await call(t.url, 'POST', '/apis/coordination.k8s.io/v1/namespaces/default/leases', { metadata: { name: 'l1' }, spec: { holderIdentity: 'me', leaseDurationSeconds: 15 } });
   await call(t.url, 'POST', '/apis/apps/v1/namespaces/default/deployments', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', labels: { app: 'web' } }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'main', image: 'nginx' }] } } } });
 }, 90_000);
 
@@ -58,6 +62,12 @@ const cases: string[][] = [
   ['get', 'nodes'],
   ['api-resources', '--namespaced=false'],
   ['describe', 'node', 'node-1'],
+  ['describe', 'pod', 'placed', '-n', 'other'],
+  ['describe', 'configmap', 'cfg'],
+  ['describe', 'secret', 'sec'],
+  ['describe', 'namespace', 'other'],
+  ['describe', 'lease', 'l1'],
+  ['get', 'pods', '-A', '-o', 'wide', '--show-labels'],
   ['get', 'pod', 'web-1', 'ghost'],
   ['get', 'pods', '-w', '--request-timeout=1s'],
 ];

@@ -5,7 +5,17 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { startTestApiServer, type TestApiServer } from '../harness/apiserver';
 import { call } from '../apiserver/http';
+import { PassThrough } from 'node:stream';
+import { Buffered, kubectl } from '../../cli/src/kubectl';
 import { kts } from './kts';
+
+async function waitFor(fn: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error('condition not met');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 let t: TestApiServer;
 let kubelet: http.Server;
@@ -37,6 +47,18 @@ beforeAll(async () => {
       const url = new URL(req.url ?? '/', 'http://x');
       const cmd = url.searchParams.getAll('command');
       const send = (ch: number, data: string) => ws.send(Buffer.concat([Buffer.from([ch]), Buffer.from(data)]));
+      if (cmd[0] === 'tty') {
+        // report the terminal size, echo stdin, finish when stdin closes
+        ws.on('message', (m: Buffer) => {
+          if (m[0] === 4) send(1, `resize ${m.subarray(1).toString()}\n`);
+          if (m[0] === 0) send(1, m.subarray(1).toString());
+          if (m[0] === 255 && m[1] === 0) {
+            send(3, JSON.stringify(ok));
+            ws.close(1000);
+          }
+        });
+        return;
+      }
       if (cmd[0] === 'cat') {
         // echo stdin until the client closes it (v5 close frame: 255, 0)
         ws.on('message', (m: Buffer) => {
@@ -106,6 +128,25 @@ describe('kts exec', () => {
     const r = await kts(t, ['exec', '-i', 'runner', '-c', 'main', '--', 'cat'], { input: 'some input\n' });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('some input\n');
+  });
+
+  it('-it puts a terminal stdin in raw mode and sends its size', async () => {
+    const input = new PassThrough() as PassThrough & { setRawMode(on: boolean): void; isTTY: boolean };
+    const raw: boolean[] = [];
+    input.setRawMode = (on: boolean) => void raw.push(on);
+    input.isTTY = true;
+    const out = new Buffered();
+    const err = new Buffered();
+    const done = kubectl(['exec', '--kubeconfig', t.kubeconfig, '-it', 'runner', '-c', 'main', '--', 'tty'], { out, err, in: input, stdinIsTTY: true });
+    await waitFor(() => out.text.includes('resize'));
+    input.end('typed');
+    expect(await done).toBe(0);
+    expect(err.text).toBe('');
+    expect(out.text).toBe('resize {"Width":80,"Height":24}\ntyped');
+    expect(raw).toEqual([true, false]);
+    const upgrade = seen.filter((s) => s.startsWith('UPGRADE /exec/default/runner/main?')).pop()!;
+    expect(upgrade).toContain('tty=true');
+    expect(upgrade).not.toContain('stderr=true');
   });
 
   it('exits with the remote exit code', async () => {

@@ -60,12 +60,14 @@ describe('kts rollout undo/history', () => {
       const rs = await call(t.url, 'POST', `${base}/replicasets`, {
         apiVersion: 'apps/v1',
         kind: 'ReplicaSet',
-        metadata: { name: `web-${hash}`, annotations: { 'deployment.kubernetes.io/revision': rev }, ownerReferences: owner },
+        metadata: { name: `web-${hash}`, labels: { app: 'web', 'pod-template-hash': hash }, annotations: { 'deployment.kubernetes.io/revision': rev }, ownerReferences: owner },
         spec: { replicas: 0, selector: { matchLabels: { app: 'web', 'pod-template-hash': hash } }, template: template(image, hash) },
       });
       expect(rs.code).toBe(201);
     }
     let r = await kts(t, ['rollout', 'history', 'deploy/web']);
+    const k = await t.kubectl(['rollout', 'history', 'deploy/web']);
+    expect(r.stdout).toBe(k.stdout);
     expect(r.stdout).toBe('deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n');
     r = await kts(t, ['rollout', 'undo', 'deploy/web']);
     expect(r.stderr).toBe('');
@@ -79,7 +81,9 @@ describe('kts rollout undo/history', () => {
     expect(live.spec.template.spec.containers[0].image).toBe('nginx:2');
     r = await kts(t, ['rollout', 'undo', 'deploy/web', '--to-revision=2']);
     expect(r.stdout).toBe('deployment.apps/web skipped rollback (current template already matches revision 2)\n');
+    const k9 = await t.kubectl(['rollout', 'undo', 'deploy/web', '--to-revision=9']);
     r = await kts(t, ['rollout', 'undo', 'deploy/web', '--to-revision=9']);
+    expect(r).toEqual(k9);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('error: unable to find specified revision 9 in history\n');
   });

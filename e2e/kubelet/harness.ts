@@ -26,7 +26,7 @@ export interface KubeletEnv {
   cleanup(): Promise<void>;
 }
 
-export async function startKubeletEnv(preferred: number): Promise<KubeletEnv> {
+export async function startKubeletEnv(preferred: number, extraFlags: string[] = [], eviction = false): Promise<KubeletEnv> {
   ensureNetGuard();
   const api = await startTestApiServer();
   const net = allocNet(preferred);
@@ -37,13 +37,14 @@ export async function startKubeletEnv(preferred: number): Promise<KubeletEnv> {
   const opts = parseKubeletFlags([
     `--root-dir=${rootDir}`, `--hostname-override=${nodeName}`, '--node-ip=127.0.0.1', '--address=127.0.0.1', '--port=0', '--healthz-port=0',
     `--pod-cidr=10.244.${n}.0/24`, '--cluster-dns=10.96.0.10', `--cgroup-root=/ktstest${n}`, '--node-status-update-frequency=2s',
+    ...extraFlags,
   ]);
   let ac = new AbortController();
   const start = (): Promise<KubeletHandle> =>
     startKubelet(opts, ac.signal, {
       client,
       logger: createLogger('kubelet', Number(process.env.KTS_E2E_V ?? -1)),
-      disableEviction: true,
+      disableEviction: !eviction,
       runtimeOptions: { cniBridge: `kts${n}`, networkName: `kts${n}`, podPidsLimit: 200 },
     });
   const env: KubeletEnv = {

@@ -3,7 +3,7 @@
 // is graceful and a kubelet restart adopts running containers.
 import * as fs from 'node:fs';
 import type { Pod, Node, Lease } from '@kubets/api';
-import { NodeKind, LeaseKind, ConfigMapKind, SecretKind } from '@kubets/api';
+import { NodeKind, LeaseKind, ConfigMapKind, SecretKind, EventKind } from '@kubets/api';
 import { eventually } from '../harness/apiserver';
 import { startKubeletEnv, readLog, type KubeletEnv } from './harness';
 
@@ -70,6 +70,14 @@ test('a pod runs, its output appears (CRI log and kubectl logs), env and $(VAR) 
   expect(log).toContain('nameserver 10.96.0.10');
   expect(log).toContain(`${p.status?.podIP}\thello`);
   expect(log).toContain('search default.svc.cluster.local svc.cluster.local cluster.local');
+  const events = await eventually(async () => {
+    const l = await env.client.resource(EventKind).namespace('default').list({ fieldSelector: 'involvedObject.name=hello' });
+    const reasons = l.items.map((e) => (e as { reason?: string }).reason);
+    if (!reasons.includes('Started')) throw new Error(JSON.stringify(reasons));
+    return l.items;
+  });
+  expect(events.map((e) => (e as { reason?: string }).reason)).toEqual(expect.arrayContaining(['Pulling', 'Pulled', 'Created', 'Started']));
+  expect(events.find((e) => (e as { reason?: string }).reason === 'Started')).toMatchObject({ message: 'Started container c', source: { component: 'kubelet', host: env.nodeName } });
   const k = await env.api.kubectl(['logs', 'hello']);
   expect(k.stderr).toBe('');
   expect(k.stdout).toContain('hello-hello');

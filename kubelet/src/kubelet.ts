@@ -20,6 +20,7 @@ import { PodWorkers, evictPod, type PodManager } from './pod/manager';
 import { hostResolv } from './pod/dns';
 import { KubeletMetrics } from './metrics';
 import { pressure, evictionOrder } from './eviction';
+import { qosClass } from './pod/resources';
 import type { EnvSources } from './pod/env';
 import type { VolumeSources } from './volume/volumes';
 
@@ -149,11 +150,18 @@ export async function startKubelet(opts: KubeletOptions, signal: AbortSignal, ex
     },
   });
 
+  let pressureNow = { memory: false, disk: false };
   let metrics!: KubeletMetrics;
   const registry = newComponentRegistry('kubelet');
   const workers: PodWorkers = new PodWorkers({
     pods: podsRes,
     resyncMs: opts.syncFrequencyMs,
+    admit: (pod, active) => {
+      if (active.length >= opts.maxPods) return { reason: 'OutOfpods', message: `Pod was rejected: Node didn't have enough resource: pods, requested: 1, used: ${active.length}, capacity: ${opts.maxPods}` };
+      if (pressureNow.memory && qosClass(pod) === 'BestEffort') return { reason: 'Evicted', message: 'Pod was rejected: The node had condition: [MemoryPressure]. ' };
+      if (pressureNow.disk) return { reason: 'Evicted', message: 'Pod was rejected: The node had condition: [DiskPressure]. ' };
+      return undefined;
+    },
     get metrics() {
       return metrics;
     },
@@ -186,7 +194,6 @@ export async function startKubelet(opts: KubeletOptions, signal: AbortSignal, ex
     log.info('Starting kubelet server', { url: server.url });
   }
 
-  let pressureNow = { memory: false, disk: false };
   const nodeAgent = new NodeAgent({
     client, clock, log, nodeName, nodeIP, machine,
     maxPods: opts.maxPods,

@@ -10,6 +10,7 @@ export const proxyFlagSpecs: Record<string, FlagSpec> = {
   'nodeport-addresses': { type: 'list', default: [], help: 'CIDRs or IPs NodePorts answer on (default: every local address)' },
   'iptables-sync-period': { type: 'duration', default: '30s', help: 'how often rules are fully re-synced' },
   'iptables-min-sync-period': { type: 'duration', default: '1s', help: 'minimum interval between syncs' },
+  'iptables-backend': { type: 'string', default: 'nft', help: 'nft (the system iptables, what CNI plugins use) or legacy (iptables-legacy: about 20x faster full syncs at 5k+ services; kts extension)' },
   'masquerade-all': { type: 'bool', default: false, help: 'SNAT all traffic to cluster IPs' },
   cleanup: { type: 'bool', default: false, help: 'remove every rule the proxy created, then exit' },
   'metrics-bind-address': { type: 'string', default: '127.0.0.1:10249', help: 'address for /metrics' },
@@ -31,6 +32,7 @@ export interface ProxyOptions {
   syncPeriodMs: number;
   minSyncPeriodMs: number;
   masqueradeAll: boolean;
+  iptablesBackend: 'nft' | 'legacy';
   cleanup: boolean;
   metricsBindAddress: string;
   healthzBindAddress: string;
@@ -50,8 +52,11 @@ export function parseProxyFlags(argv: string[]): ProxyOptions | undefined {
   }
   const mode = str(v['proxy-mode']);
   if (mode !== 'iptables') throw new Error(`unsupported --proxy-mode "${mode}": kts supports iptables`);
+  const backend = str(v['iptables-backend']);
+  if (backend !== 'nft' && backend !== 'legacy') throw new Error(`invalid --iptables-backend "${backend}": nft or legacy`);
   return {
     kubeconfig: str(v.kubeconfig),
+    iptablesBackend: backend,
     proxyMode: mode,
     clusterCIDR: str(v['cluster-cidr']),
     hostname: (str(v['hostname-override']) || os.hostname()).toLowerCase(),

@@ -33,7 +33,7 @@ export interface RunningProxy {
 
 export async function startProxy(opts: ProxyOptions, signal: AbortSignal, deps: ProxyDeps = {}): Promise<RunningProxy> {
   const log = deps.logger ?? createLogger('proxy', opts.verbosity);
-  const runner = deps.runner ?? new ExecIptables();
+  const runner = deps.runner ?? new ExecIptables(opts.iptablesBackend === 'legacy' ? 'iptables-legacy' : 'iptables');
   const sysctl = ensureProxySysctls(deps.sysctl ?? procSysctl, { localhostNodePorts: opts.localhostNodePorts });
   for (const [name, c] of Object.entries(sysctl.changed)) log.info('set sysctl', { name, from: c.from, to: c.to });
   for (const w of sysctl.warnings) log.warn(w);
@@ -111,7 +111,7 @@ export async function startProxy(opts: ProxyOptions, signal: AbortSignal, deps: 
 /** The `kts proxy` entry point: runs until the signal aborts; with --cleanup removes its rules and returns. */
 export async function runProxy(opts: ProxyOptions, signal: AbortSignal, deps: ProxyDeps = {}): Promise<void> {
   if (opts.cleanup) {
-    await cleanupAll(deps.runner ?? new ExecIptables());
+    await cleanupAll(deps.runner ?? new ExecIptables(opts.iptablesBackend === 'legacy' ? 'iptables-legacy' : 'iptables'));
     return;
   }
   const p = await startProxy(opts, signal, deps);

@@ -6,6 +6,7 @@ import { priorityAdmission } from './priority';
 import { serviceAccountAdmission } from './service-account';
 import { namespaceLifecycle } from './namespace-lifecycle';
 import { limitRanger } from './limit-ranger';
+import { resourceQuota } from './resource-quota';
 
 const podDef = findKind('', 'v1', 'Pod')!;
 const cmDef = findKind('', 'v1', 'ConfigMap')!;
@@ -18,6 +19,10 @@ function fakeLookup(objs: Record<string, KubeObject>): AdmissionLookup {
     async list(group, resource, namespace) {
       const p = `${group}/${resource}/${namespace}/`;
       return Object.entries(objs).filter(([k]) => k.startsWith(p)).map(([, v]) => v);
+    },
+    async count(group, resource, namespace) {
+      const p = `${group}/${resource}/${namespace}/`;
+      return Object.keys(objs).filter((k) => k.startsWith(p)).length;
     },
   };
 }
@@ -115,5 +120,18 @@ describe('LimitRanger', () => {
     expect(cs[0]!.resources).toEqual({ limits: { cpu: '500m', memory: '256Mi' }, requests: { cpu: '100m', memory: '256Mi' } });
     expect(cs[1]!.resources).toEqual({ limits: { cpu: '2', memory: '256Mi' }, requests: { cpu: '2', memory: '256Mi' } });
     expect(o.metadata.annotations?.['kubernetes.io/limit-ranger']).toContain('LimitRanger plugin set: cpu limit, memory limit, cpu request, memory request for container a');
+  });
+});
+
+describe('ResourceQuota', () => {
+  it('rejects creates over an object-count quota with upstream\'s message', async () => {
+    const cm = (n: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: n, namespace: 'ns' } });
+    const objs: Record<string, KubeObject> = { '/resourcequotas/ns/q': { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q' }, spec: { hard: { configmaps: '2', 'count/secrets': '5' } } }, '/configmaps/ns/a': cm('a') };
+    await resourceQuota().admit(req(cm('b'), cmDef), fakeLookup(objs));
+    objs['/configmaps/ns/b'] = cm('b');
+    const e = await rejects(resourceQuota().admit(req(cm('c'), cmDef), fakeLookup(objs)));
+    expect(e.status.code).toBe(403);
+    expect(e.status.message).toBe('configmaps "c" is forbidden: exceeded quota: q, requested: configmaps=1, used: configmaps=2, limited: configmaps=2');
+    await resourceQuota().admit(req(pod()), fakeLookup(objs));
   });
 });

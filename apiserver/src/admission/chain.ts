@@ -1,10 +1,11 @@
 // The admission chain: runs plugins in order (as --enable-admission-plugins would) on every write.
 import type { AdmissionLookup, AdmissionPlugin, AdmissionRequest } from './interface';
 import { namespaceLifecycle } from './namespace-lifecycle';
-import { defaultTolerationSeconds } from './default-toleration-seconds';
+import { defaultTolerationSeconds, type DefaultTolerationOptions } from './default-toleration-seconds';
 import { serviceAccountAdmission, type ServiceAccountAdmissionOptions } from './service-account';
 import { priorityAdmission } from './priority';
 import { limitRanger } from './limit-ranger';
+import { resourceQuota } from './resource-quota';
 
 export class AdmissionChain {
   constructor(
@@ -19,9 +20,10 @@ export class AdmissionChain {
 
 export interface DefaultPluginsOptions {
   serviceAccount?: ServiceAccountAdmissionOptions;
+  tolerations?: DefaultTolerationOptions;
 }
 
 /** Upstream's default order for the plugins we have. */
 export function defaultAdmissionPlugins(opts: DefaultPluginsOptions = {}): AdmissionPlugin[] {
-  return [namespaceLifecycle(), limitRanger(), serviceAccountAdmission(opts.serviceAccount), priorityAdmission(), defaultTolerationSeconds()];
+  return [namespaceLifecycle(), limitRanger(), serviceAccountAdmission(opts.serviceAccount), priorityAdmission(), defaultTolerationSeconds(opts.tolerations), resourceQuota()];
 }

@@ -20,7 +20,17 @@ function tolerates(t: Toleration, key: string): boolean {
   return effectOk && keyOk;
 }
 
-export function defaultTolerationSeconds(seconds = defaultTolerationSecondsValue): AdmissionPlugin {
+/** --default-not-ready-toleration-seconds / --default-unreachable-toleration-seconds (both 300 by default). */
+export interface DefaultTolerationOptions {
+  notReadySeconds?: number;
+  unreachableSeconds?: number;
+}
+
+export function defaultTolerationSeconds(opts: DefaultTolerationOptions = {}): AdmissionPlugin {
+  const seconds: Record<string, number> = {
+    [taints[0]!]: opts.notReadySeconds ?? defaultTolerationSecondsValue,
+    [taints[1]!]: opts.unreachableSeconds ?? defaultTolerationSecondsValue,
+  };
   return {
     name: 'DefaultTolerationSeconds',
     admit(req) {
@@ -29,7 +39,7 @@ export function defaultTolerationSeconds(seconds = defaultTolerationSecondsValue
       const list = spec.tolerations ?? [];
       for (const key of taints) {
         if (list.some((t) => tolerates(t, key))) continue;
-        list.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds });
+        list.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds[key]! });
       }
       spec.tolerations = list;
     },

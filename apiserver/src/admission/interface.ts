@@ -19,6 +19,8 @@ export interface AdmissionRequest {
 export interface AdmissionLookup {
   get(group: string, resource: string, namespace: string, name: string): Promise<KubeObject | undefined>;
   list(group: string, resource: string, namespace: string): Promise<KubeObject[]>;
+  /** how many objects of a resource a namespace holds, read from storage */
+  count(group: string, resource: string, namespace: string): Promise<number>;
 }
 
 export interface AdmissionPlugin {

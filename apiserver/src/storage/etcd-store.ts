@@ -78,6 +78,28 @@ export class EtcdStorage implements Storage {
 
   // ---- low-level helpers -------------------------------------------------------------------------------------
 
+  /** Latest revision this client wrote under each resource (`<prefix>/<group>/<resource>/`). */
+  private readonly lastWrites = new Map<string, number>();
+
+  private resourceRoot(key: string): string {
+    const rest = key.slice(this.pathPrefix.length).split('/'); // ['', group, resource, ...]
+    return `${this.pathPrefix}/${rest[1] ?? ''}/${rest[2] ?? ''}/`;
+  }
+
+  private recordWrite(key: string, revision: string | number): void {
+    const root = this.resourceRoot(key);
+    const rev = toRevision(revision);
+    if (rev > (this.lastWrites.get(root) ?? 0)) this.lastWrites.set(root, rev);
+  }
+
+  /**
+   * The newest revision this storage wrote under a key's resource (0 if none): a watch cache that has reached it
+   * reflects every write this apiserver made there (read-your-writes without a round trip).
+   */
+  lastWriteRevision(key: string): number {
+    return this.lastWrites.get(this.resourceRoot(key)) ?? 0;
+  }
+
   private op<T>(operation: string, key: string, fn: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(errors.unavailable('storage is closed'));
     return measure(this.metrics, operation, resourceLabel(key, this.pathPrefix), fn).catch((e: unknown) => {
@@ -112,6 +134,7 @@ export class EtcdStorage implements Storage {
       const info = parseKey(key, this.pathPrefix);
       throw errors.alreadyExists(info, info.name);
     }
+    this.recordWrite(key, resp.header.revision);
     return decodeObject(value, toRevision(resp.header.revision));
   }
 
@@ -225,7 +248,10 @@ export class EtcdStorage implements Storage {
           failure: [{ request_range: { key: k } }],
         }),
       );
-      if (resp.succeeded) return decodeObject(value, toRevision(resp.header.revision));
+      if (resp.succeeded) {
+        this.recordWrite(key, resp.header.revision);
+        return decodeObject(value, toRevision(resp.header.revision));
+      }
       cur = currentFromTxnFailure(resp);
     }
   }
@@ -246,7 +272,10 @@ export class EtcdStorage implements Storage {
           failure: [{ request_range: { key: k } }],
         }),
       );
-      if (resp.succeeded) return cur.obj;
+      if (resp.succeeded) {
+        this.recordWrite(key, resp.header.revision);
+        return cur.obj;
+      }
       cur = currentFromTxnFailure(resp);
     }
   }

@@ -365,6 +365,18 @@ export class CachedStorage implements Storage {
    * The cached object at key without a round trip (shared: do not mutate), or undefined when absent or the cache
    * is not ready. It may lag etcd by the watch latency: callers treat "absent" as "ask the storage".
    */
+  /** Resolves once the cache has seen revision `rev` (or after timeoutMs, or when closed). */
+  async waitForRevision(rev: number, timeoutMs = 3000): Promise<void> {
+    if (this.isReady && this.rev >= rev) return;
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed && Date.now() < deadline && !(this.isReady && this.rev >= rev)) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 5);
+        t.unref();
+      });
+    }
+  }
+
   peek(key: string): KubeObject | undefined {
     return this.isReady ? this.store.get(key) : undefined;
   }

@@ -3,6 +3,8 @@ import type { Command } from './command';
 
 export const commands: Command[] = [
   { name: 'up', summary: 'start a local cluster (etcd, API server, and every component)', run: async (argv, signal) => (await import('../up/up')).up(argv, signal) },
+  { name: 'server', summary: 'run the control plane and print a join token for agents (like k3s server)', run: async (argv, signal) => (await import('../server/server')).server(argv, signal) },
+  { name: 'agent', summary: 'join a server with its token and run this node: kubelet, runtime, proxy (like k3s agent)', run: async (argv, signal) => (await import('../agent/agent')).agent(argv, signal) },
   { name: 'down', summary: 'stop the cluster started by `kts up`', run: async (argv) => (await import('../up/down')).down(argv) },
   { name: 'apiserver', summary: 'run the API server (kube-apiserver flags)', run: async (argv, signal) => (await import('./apiserver')).apiserver(argv, signal) },
   { name: 'scheduler', summary: 'run the scheduler (kube-scheduler flags)', run: async (argv, signal) => (await import('./scheduler')).scheduler(argv, signal) },

@@ -75,6 +75,7 @@ export const startControllerManager: ComponentStarter = async (ctx) => {
     '--allocate-node-cidrs=true',
     `--cluster-cidr=${ctx.clusterCIDR}`,
     `--v=${ctx.verbosity}`,
+    ...(ctx.controllerManagerArgs ?? []),
   ]);
   let started: () => void = () => undefined;
   const ready = new Promise<void>((r) => (started = r));
@@ -85,4 +86,70 @@ export const startControllerManager: ComponentStarter = async (ctx) => {
   );
 };
 
-export const defaultComponents: ComponentStarter[] = [startControllerManager, startScheduler];
+/** This machine as a node: the kubelet (with its in-process CRI runtime) and the proxy with cluster DNS. */
+export const startNode: ComponentStarter = async (ctx) => {
+  const { parseKubeletFlags, startKubelet, startRuntime, parseRuntimeFlags, connectCri } = await import('@kubets/kubelet');
+  const { parseProxyFlags, startProxy } = await import('@kubets/proxy');
+  const { applyClusterGuard } = await import('./guard');
+  const undo: Array<() => Promise<void> | void> = [];
+  const stop = async () => {
+    for (const u of undo.reverse()) await u();
+  };
+  try {
+    const guard = await ctx.progress.step('network guard for the cluster CIDRs', async () => applyClusterGuard([ctx.serviceCIDR, ctx.clusterCIDR]), (g) => (g.added.length ? g.added.join(', ') : 'already routed'));
+    undo.push(() => guard.remove());
+    // The runtime runs beside the kubelet (not inside it), so pods can be removed after the kubelet has stopped.
+    const rootDir = path.join(ctx.dataDir, 'kubelet');
+    const endpoint = `unix://${path.join(rootDir, 'kts-runtime.sock')}`;
+    const runtimeAC = new AbortController();
+    const runtime = await ctx.progress.step('container runtime', () => startRuntime(parseRuntimeFlags([`--listen=${endpoint}`, `--root-dir=${path.join(rootDir, 'runtime')}`]), runtimeAC.signal), () => endpoint);
+    undo.push(async () => {
+      runtimeAC.abort();
+      await runtime.done;
+    });
+    const kubeletOpts = parseKubeletFlags([
+      `--kubeconfig=${ctx.kubeconfig}`,
+      `--root-dir=${rootDir}`,
+      `--container-runtime-endpoint=${endpoint}`,
+      `--cluster-dns=${ctx.dnsServiceIP}`,
+      '--port=0',
+      '--healthz-port=0',
+      `--v=${ctx.verbosity}`,
+    ]);
+    const kubeletAC = new AbortController();
+    const kubelet = await ctx.progress.step('kubelet', () => startKubelet(kubeletOpts, kubeletAC.signal), (k) => `node ${k.nodeName} (${k.nodeIP})`);
+    undo.push(async () => {
+      kubeletAC.abort();
+      await kubelet.done;
+      // A dev cluster stops its pods with it; the API objects stay, so the next `kts up` starts them again.
+      const cri = connectCri(endpoint);
+      for (const sb of await cri.listPodSandbox().catch(() => [])) {
+        await cri.stopPodSandbox(sb.id).catch(() => undefined);
+        await cri.removePodSandbox(sb.id).catch(() => undefined);
+      }
+      cri.close();
+    });
+    const proxyOpts = parseProxyFlags([
+      `--kubeconfig=${ctx.kubeconfig}`,
+      `--hostname-override=${kubelet.nodeName}`,
+      `--cluster-cidr=${ctx.clusterCIDR}`,
+      '--metrics-bind-address=127.0.0.1:0',
+      `--cluster-dns-bind-address=${kubelet.nodeIP}`,
+      // Any free port: the kube-dns EndpointSlice carries it, and the Service (port 53) DNATs to it.
+      '--cluster-dns-port=0',
+      `--v=${ctx.verbosity}`,
+    ])!;
+    const proxyAC = new AbortController();
+    const proxy = await ctx.progress.step('proxy and cluster DNS', () => startProxy(proxyOpts, proxyAC.signal, { dnsServiceIP: ctx.dnsServiceIP }), (p) => `DNS on ${p.dns?.address}:${p.dns?.port}`);
+    undo.push(async () => {
+      proxyAC.abort();
+      await proxy.done;
+    });
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { name: 'node', stop };
+};
+
+export const defaultComponents: ComponentStarter[] = [startControllerManager, startScheduler, startNode];

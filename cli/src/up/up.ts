@@ -19,9 +19,14 @@ export interface UpContext {
   apiUrl: string;
   kubeconfig: string;
   clusterCIDR: string;
+  serviceCIDR: string;
+  /** the kube-dns Service's ClusterIP: the 10th address of the service range */
+  dnsServiceIP: string;
   verbosity: number;
   signal: AbortSignal;
   progress: Progress;
+  /** Extra kube-controller-manager flags (`kts server`, `kts up --node-monitor-grace-period`). */
+  controllerManagerArgs?: string[];
 }
 
 /** Components added by later issues plug in here: each starts, waits until ready, and returns how to stop it. */
@@ -79,12 +84,16 @@ export async function up(argv: string[], signal: AbortSignal): Promise<number> {
 
     const kubeconfig = path.join(dataDir, 'kubeconfig');
     writeKubeconfig(kubeconfig, { server: api.url, namespace: 'default' });
-    const ctx: UpContext = { dataDir, apiUrl: api.url, kubeconfig, clusterCIDR: str(values['cluster-cidr']), verbosity: num(values.v), signal, progress };
-    const { defaultComponents } = await import('./components');
+    const ctx: UpContext = { dataDir, apiUrl: api.url, kubeconfig, clusterCIDR: str(values['cluster-cidr']), serviceCIDR: str(values['service-cluster-ip-range']), dnsServiceIP: nthAddress(str(values['service-cluster-ip-range']), 10), verbosity: num(values.v), signal, progress };
+    const { defaultComponents, startNode } = await import('./components');
+    const nodes = num(values.nodes);
+    if (str(values['node-monitor-grace-period'])) ctx.controllerManagerArgs = [`--node-monitor-grace-period=${str(values['node-monitor-grace-period'])}`];
     for (const start of defaultComponents) {
+      if (nodes >= 2 && start === startNode) continue; // the nodes run in their own netns (cli/src/multinode)
       const r = await start(ctx);
       if (r) running.push(r);
     }
+    if (nodes >= 2) running.push(await (await import('../multinode/nodes')).startNodes(ctx, nodes, api.port));
     if (bool(values['merge-kubeconfig'])) progress.info(`merged context "kubets" into ${mergeIntoUserKubeconfig(api.url)}`);
 
     progress.info('');
@@ -100,6 +109,13 @@ export async function up(argv: string[], signal: AbortSignal): Promise<number> {
   }
   await stopAll();
   return 0;
+}
+
+/** The n-th address of a CIDR (kubeadm puts kube-dns at the 10th of the service range). */
+export function nthAddress(cidr: string, n: number): string {
+  const [base = '0.0.0.0'] = cidr.split('/');
+  const v = base.split('.').reduce((acc, o) => acc * 256 + Number(o), 0) + n;
+  return [24, 16, 8, 0].map((s) => (Math.floor(v / 2 ** s) % 256).toString()).join('.');
 }
 
 /** One `kts up` per data dir; a stale pid file (dead process) is taken over. */

@@ -25,7 +25,7 @@ function setup() {
   };
   const pods = client.resource(PodKind);
   const workers = new PodWorkers({ deps, pods, resyncMs: 60_000 });
-  const newWorkers = () => new PodWorkers({ deps, pods, resyncMs: 60_000 });
+  const newWorkers = (admit?: ConstructorParameters<typeof PodWorkers>[0]['admit']) => new PodWorkers({ deps, pods, resyncMs: 60_000, ...(admit ? { admit } : {}) });
   let uid = '';
   const mkPod = (spec: Record<string, unknown>): Pod => {
     const [p] = client.seed(PodKind, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns', uid: 'uid-1' }, spec: { nodeName: 'n1', containers: [{ name: 'a', image: 'busybox' }], ...spec } } as unknown as Pod);
@@ -202,5 +202,38 @@ describe('PodWorkers', () => {
     await t.settle();
     p = await t.current();
     expect(cs(p, 'b')?.state?.waiting).toEqual({ reason: 'ImagePullBackOff', message: 'Back-off pulling image "bad:1"' });
+  });
+
+  it('an image change restarts the container', async () => {
+    t.workers.upsert(t.mkPod({}));
+    await t.settle();
+    const p = await t.current();
+    const first = t.cri.byName('a')!.id;
+    t.workers.upsert({ ...p, spec: { ...p.spec!, containers: [{ name: 'a', image: 'busybox:2' }] } } as Pod);
+    await t.settle();
+    expect(t.cri.containers.get(first)?.state).toBe(2);
+    expect(t.cri.byName('a')).toMatchObject({ metadata: { attempt: 1 }, state: 1, image: { image: 'busybox:2' } });
+    expect(t.events.some((e) => e.message === 'Container a definition changed, will be restarted')).toBe(true);
+  });
+
+  it('the relist removes sandboxes of unknown pods created by this node only', async () => {
+    await t.cri.runPodSandbox({ metadata: { name: 'x', uid: 'gone', namespace: 'ns', attempt: 0 }, labels: { 'io.kubernetes.pod.uid': 'gone', 'io.kubets.node': 'n1' }, annotations: {} } as never);
+    await t.cri.runPodSandbox({ metadata: { name: 'y', uid: 'other', namespace: 'ns', attempt: 0 }, labels: { 'io.kubernetes.pod.uid': 'other', 'io.kubets.node': 'n2' }, annotations: {} } as never);
+    t.workers.startPleg(1000, () => true);
+    await t.settle();
+    await flushPromises(50);
+    expect([...t.cri.sandboxes.values()].map((s) => s.metadata.uid)).toEqual(['other']);
+  });
+
+  it('admission: a rejected pod fails without running (max pods)', async () => {
+    t.workers.close();
+    const w = t.newWorkers((_p, active) => (active.length >= 0 ? { reason: 'OutOfpods', message: `Pod was rejected: Node didn't have enough resource: pods, requested: 1, used: ${active.length}, capacity: 0` } : undefined));
+    w.upsert(t.mkPod({}));
+    await t.settle(w);
+    const p = await t.current();
+    expect(p.status).toMatchObject({ phase: 'Failed', reason: 'OutOfpods', message: "Pod was rejected: Node didn't have enough resource: pods, requested: 1, used: 0, capacity: 0" });
+    expect(t.cri.calls.filter((c) => c.startsWith('RunPodSandbox'))).toEqual([]);
+    expect(t.events.some((e) => e.reason === 'OutOfpods')).toBe(true);
+    w.close();
   });
 });

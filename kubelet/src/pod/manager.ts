@@ -6,7 +6,7 @@ import type { Clock, Logger, ResourceInterface, TimerHandle } from '@kubets/clie
 import type { CriRuntime } from '../cri/client';
 import { CriContainerState } from '../cri/client';
 import { PodSyncer, PodRecord, type SyncDeps } from './sync';
-import { readPodState, LabelPodUID, LabelContainerName, type ContainerInstance } from './runtime-state';
+import { readPodState, LabelPodUID, LabelContainerName, LabelNode, type ContainerInstance } from './runtime-state';
 import { tearDownVolumes } from '../volume/volumes';
 import type { KubeletMetrics } from '../metrics';
 
@@ -56,6 +56,8 @@ export interface PodWorkersOptions {
   pods: ResourceInterface<Pod>;
   metrics?: KubeletMetrics;
   resyncMs: number;
+  /** Pod admission (max pods, node pressure): a rejection reason/message makes the pod Failed without running it. */
+  admit?: (pod: Pod, active: Pod[]) => { reason: string; message: string } | undefined;
 }
 
 export class PodWorkers implements PodManager {
@@ -122,9 +124,20 @@ export class PodWorkers implements PodManager {
     const uid = pod.metadata.uid ?? '';
     let w = this.workers.get(uid);
     if (!w) {
+      const fresh = !pod.status?.startTime && !pod.metadata.deletionTimestamp && pod.status?.phase !== 'Failed' && pod.status?.phase !== 'Succeeded';
+      const rejection = fresh ? this.o.admit?.(pod, this.listPods().filter((p) => p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded')) : undefined;
+      if (rejection) {
+        this.o.deps.event(pod, 'Warning', rejection.reason, rejection.message);
+        pod = { ...pod, status: { ...(pod.status ?? {}), phase: 'Failed', reason: rejection.reason, message: rejection.message } } as Pod;
+      }
       w = { rec: new PodRecord(pod), running: false, again: false, timer: undefined, timerAt: 0, removed: false, firstRunningSeen: pod.status?.phase === 'Running' };
       this.workers.set(uid, w);
-    } else w.rec.pod = pod;
+    } else {
+      // keep a rejection the API server has not echoed back yet
+      const cur = w.rec.pod.status;
+      if (cur?.phase === 'Failed' && pod.status?.phase !== 'Failed' && cur.reason) pod = { ...pod, status: { ...(pod.status ?? {}), phase: 'Failed', reason: cur.reason, message: cur.message } } as Pod;
+      w.rec.pod = pod;
+    }
     this.kick(uid);
   }
 
@@ -254,7 +267,7 @@ export class PodWorkers implements PodManager {
   /**
    * Relists the runtime every periodMs (one ListContainers + one ListPodSandbox call; idle cost ≈ two small gRPC
    * round trips per period) and kicks the workers of pods whose containers changed state. Containers and sandboxes
-   * of pods this kubelet no longer knows (after the initial list) are removed.
+   * this kubelet created (label io.kubets.node=<node>) for pods it no longer knows (after the initial list) are removed.
    */
   startPleg(periodMs: number, knownSynced: () => boolean): void {
     const tick = async (): Promise<void> => {
@@ -273,13 +286,14 @@ export class PodWorkers implements PodManager {
         for (const uid of changed) if (uid && this.workers.has(uid)) this.kick(uid);
         if (knownSynced()) {
           const orphanUids = new Set<string>();
+          const mine = (labels: Record<string, string>): boolean => labels[LabelNode] === this.o.deps.nodeName;
           for (const c of list) {
             const uid = c.labels[LabelPodUID];
-            if (uid && !this.workers.has(uid)) orphanUids.add(uid);
+            if (uid && mine(c.labels) && !this.workers.has(uid)) orphanUids.add(uid);
           }
           for (const sb of await this.cri.listPodSandbox()) {
             const uid = sb.labels[LabelPodUID];
-            if (uid && !this.workers.has(uid)) orphanUids.add(uid);
+            if (uid && mine(sb.labels) && !this.workers.has(uid)) orphanUids.add(uid);
           }
           for (const uid of orphanUids) {
             this.log.info('removing orphaned pod from the runtime', { uid });

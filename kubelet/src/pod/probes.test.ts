@@ -65,3 +65,33 @@ describe('ProbeState thresholds', () => {
     expect(s.result).toBe('success');
   });
 });
+
+describe('grpc probe (grpc.health.v1)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const grpc = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
+  let server: import('@grpc/grpc-js').Server;
+  let port = 0;
+  const statuses: Record<string, number> = { '': 1, sick: 2 };
+  beforeAll(async () => {
+    server = new grpc.Server();
+    const def = {
+      Check: {
+        path: '/grpc.health.v1.Health/Check', requestStream: false, responseStream: false,
+        requestSerialize: (b: Buffer) => b, requestDeserialize: (b: Buffer) => ({ service: b.length >= 2 && b[0] === 0x0a ? b.subarray(2, 2 + (b[1] ?? 0)).toString() : '' }),
+        responseSerialize: (s: number) => Buffer.from([0x08, s]), responseDeserialize: (b: Buffer) => b,
+      },
+    };
+    server.addService(def as unknown as import('@grpc/grpc-js').ServiceDefinition, {
+      Check: (call: { request: { service: string } }, cb: (e: null, r: number) => void) => cb(null, statuses[call.request.service] ?? 3),
+    });
+    port = await new Promise<number>((r, j) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? j(e) : r(p))));
+  });
+  afterAll(() => server.forceShutdown());
+  const t = { podIP: '127.0.0.1', containerId: 'id', exec };
+  it('SERVING is success, NOT_SERVING is failure', async () => {
+    const ok = await runProbe({ grpc: { port } } as Probe, c, t);
+    expect(ok).toEqual({ result: 'success', output: '' });
+    const sick = await runProbe({ grpc: { port, service: 'sick' } } as Probe, c, t);
+    expect(sick).toEqual({ result: 'failure', output: 'service unhealthy (responded with "NOT_SERVING")' });
+  });
+});

@@ -9,6 +9,9 @@ export const LabelContainerName = 'io.kubernetes.container.name';
 export const AnnRestartCount = 'io.kubernetes.container.restartCount';
 export const AnnContainerKind = 'io.kubets.container.kind'; // "init" | "app"
 export const AnnTerminationGrace = 'io.kubernetes.pod.terminationGracePeriod';
+export const AnnContainerHash = 'io.kubernetes.container.hash';
+/** The node whose kubelet created the sandbox/container (orphan cleanup only touches its own). */
+export const LabelNode = 'io.kubets.node';
 
 export interface ContainerInstance {
   id: string;
@@ -26,6 +29,7 @@ export interface ContainerInstance {
   image: string;
   imageRef: string;
   logPath: string;
+  hash: string;
 }
 
 export interface PodRuntimeState {
@@ -57,6 +61,7 @@ export function toInstance(s: CriContainerStatus): ContainerInstance {
     image: s.image?.image ?? '',
     imageRef: s.image_ref,
     logPath: s.log_path,
+    hash: s.annotations[AnnContainerHash] ?? '',
   };
 }
 

@@ -17,8 +17,14 @@ import { ProbeState, runProbe, type ProbeKind } from './probes';
 import { setUpVolumes, podDir, VolumeError, type VolumeSources } from '../volume/volumes';
 import {
   readPodState, isRunning, isExited, isCreated, type ContainerInstance, type PodRuntimeState,
-  LabelPodUID, LabelPodName, LabelPodNamespace, LabelContainerName, AnnRestartCount, AnnContainerKind, AnnTerminationGrace,
+  LabelPodUID, LabelPodName, LabelPodNamespace, LabelContainerName, AnnRestartCount, AnnContainerKind, AnnTerminationGrace, AnnContainerHash, LabelNode,
 } from './runtime-state';
+import { createHash } from 'node:crypto';
+
+/** Hash of the mutable parts of a container spec (the image): a change restarts the container. */
+export function containerHash(c: Container): string {
+  return createHash('sha256').update(c.image ?? '').digest('hex').slice(0, 8);
+}
 
 export interface SyncDeps {
   cri: CriRuntime;
@@ -89,7 +95,7 @@ export class PodSyncer {
       log_directory: path.join(this.d.rootDir, 'logs', `${pod.metadata.namespace}_${pod.metadata.name}_${pod.metadata.uid}`),
       dns_config: { servers: dns.servers, searches: dns.searches, options: dns.options },
       port_mappings: ports,
-      labels: { [LabelPodUID]: pod.metadata.uid ?? '', [LabelPodName]: pod.metadata.name ?? '', [LabelPodNamespace]: pod.metadata.namespace ?? 'default' },
+      labels: { [LabelPodUID]: pod.metadata.uid ?? '', [LabelPodName]: pod.metadata.name ?? '', [LabelPodNamespace]: pod.metadata.namespace ?? 'default', [LabelNode]: this.d.nodeName },
       annotations: Object.fromEntries(Object.entries(pod.metadata.annotations ?? {}).map(([k, v]) => [k, String(v)])),
       linux: {
         cgroup_parent: podCgroupParent(this.d.cgroupRoot, pod),
@@ -200,8 +206,8 @@ export class PodSyncer {
       envs: env,
       mounts,
       devices: [],
-      labels: { [LabelPodUID]: pod.metadata.uid ?? '', [LabelPodName]: pod.metadata.name ?? '', [LabelPodNamespace]: pod.metadata.namespace ?? 'default', [LabelContainerName]: c.name },
-      annotations: { [AnnRestartCount]: String(restartCount), [AnnContainerKind]: kind, [AnnTerminationGrace]: String(pod.spec?.terminationGracePeriodSeconds ?? 30) },
+      labels: { [LabelPodUID]: pod.metadata.uid ?? '', [LabelPodName]: pod.metadata.name ?? '', [LabelPodNamespace]: pod.metadata.namespace ?? 'default', [LabelContainerName]: c.name, [LabelNode]: this.d.nodeName },
+      annotations: { [AnnRestartCount]: String(restartCount), [AnnContainerKind]: kind, [AnnContainerHash]: containerHash(c), [AnnTerminationGrace]: String(pod.spec?.terminationGracePeriodSeconds ?? 30) },
       log_path: `${c.name}/${restartCount}.log`,
       stdin: !!c.stdin,
       stdin_once: !!c.stdinOnce,
@@ -422,6 +428,13 @@ export class PodSyncer {
         const cur = insts?.[0];
         if (!cur) {
           await this.startContainer(pod, c, 'app', 0, rec, vols, sandboxId, sbConfig);
+          continue;
+        }
+        if (isRunning(cur) && cur.hash && cur.hash !== containerHash(c)) {
+          this.d.event(pod, 'Normal', 'Killing', `Container ${c.name} definition changed, will be restarted`);
+          await this.d.cri.stopContainer(cur.id, pod.spec?.terminationGracePeriodSeconds ?? 30).catch(() => undefined);
+          const after = (await readPodState(this.d.cri, uid)).containers.get(c.name)?.[0] ?? cur;
+          await this.startContainer(pod, c, 'app', after.restartCount + 1, rec, vols, sandboxId, sbConfig);
           continue;
         }
         if (isRunning(cur)) continue; // probes run below, on the fresh state

@@ -20,8 +20,16 @@ export async function ensureKubeDnsService(client: KubeClient, clusterIP: string
       ],
     },
   };
+  const res = client.resource(ServiceKind).namespace('kube-system');
+  // Look first: creating a Service with a taken clusterIP fails as Invalid ("already allocated"), not AlreadyExists.
   try {
-    await client.resource(ServiceKind).namespace('kube-system').create(svc, { fieldManager: 'kts-dns' });
+    await res.get('kube-dns');
+    return;
+  } catch (e) {
+    if (!hasReason(e, 'NotFound')) throw e;
+  }
+  try {
+    await res.create(svc, { fieldManager: 'kts-dns' });
   } catch (e) {
     if (!hasReason(e, 'AlreadyExists')) throw e;
   }

@@ -32,7 +32,7 @@ export const applySpec: CommandSpec = {
  * byte what kubectl writes, so kts and kubectl can take turns applying.
  */
 export function withLastApplied(obj: J, ns: string): J {
-  const meta = { ...((obj.metadata ?? {}) as J), ...(ns ? { namespace: ns } : {}) };
+  const meta: J = { ...((obj.metadata ?? {}) as J), ...(ns ? { namespace: ns } : {}) };
   const ann = { ...((meta.annotations ?? {}) as Record<string, string>) };
   delete ann[lastApplied];
   const text = JSON.stringify(sortKeys({ ...obj, metadata: { ...meta, annotations: ann } }));

@@ -32,6 +32,8 @@ export function makeCtx(p: KParsed, io: IO, signal: AbortSignal, configOptional 
   }
   const ns = s(p.values.namespace);
   const t = new Transport(kc.config);
+  const timeout = requestTimeoutMs(s(p.values['request-timeout']));
+  if (timeout > 0) signal = AbortSignal.any([signal, AbortSignal.timeout(timeout)]);
   let cache: Promise<ApiResource[]> | undefined;
   const resources = () => (cache ??= discover(t));
   return {
@@ -43,6 +45,15 @@ export function makeCtx(p: KParsed, io: IO, signal: AbortSignal, configOptional 
     resources,
     resolve: async (type) => resolveType(await resources(), type),
   };
+}
+
+/** "--request-timeout": "0" (none), "30" (seconds), "1s", "2m", "1h". */
+export function requestTimeoutMs(v: string): number {
+  if (!v || v === '0') return 0;
+  const m = /^(\d+)(ms|s|m|h)?$/.exec(v);
+  if (!m) throw new Error('Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)');
+  const unit = m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : m[2] === 'h' ? 3_600_000 : 1000;
+  return Number(m[1]) * unit;
 }
 
 export interface CommandSpec {

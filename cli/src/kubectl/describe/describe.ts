@@ -10,6 +10,7 @@ import { describeDeployment } from './workloads';
 import { describeService } from './service';
 import { describeNode } from './node';
 import { describeGeneric } from './generic';
+import { describeConfigMap, describeNamespace, describeSecret } from './config';
 
 type J = Record<string, unknown>;
 
@@ -28,6 +29,9 @@ export function describerFor(r: ApiResource): (ctx: Ctx, o: J) => Promise<string
   if (r.group === 'apps' && r.kind === 'Deployment') return describeDeployment;
   if (r.group === '' && r.kind === 'Service') return describeService;
   if (r.group === '' && r.kind === 'Node') return describeNode;
+  if (r.group === '' && r.kind === 'ConfigMap') return describeConfigMap;
+  if (r.group === '' && r.kind === 'Secret') return describeSecret;
+  if (r.group === '' && r.kind === 'Namespace') return describeNamespace;
   return describeGeneric;
 }
 

@@ -6,22 +6,28 @@ import { DescribeWriter, annotations, labels, obj, str } from './writer';
 
 type J = Record<string, unknown>;
 
+const acronyms = new Set(['api', 'cpu', 'dns', 'http', 'https', 'id', 'ip', 'ips', 'json', 'qps', 'tcp', 'tls', 'ttl', 'udp', 'uid', 'uri', 'url', 'uuid']);
+
+/** kubectl's smartLabelFor: camelCase → "Camel Case", known acronyms upper-cased ("uid" → "UID"). */
 function title(k: string): string {
-  const spaced = k.replace(/([a-z0-9])([A-Z])/g, '$1 $2');
-  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+  return k
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(' ')
+    .map((w) => (acronyms.has(w.toLowerCase()) ? w.toUpperCase() : w.charAt(0).toUpperCase() + w.slice(1)))
+    .join(' ');
 }
 
 function dump(w: DescribeWriter, level: number, v: unknown): void {
   if (Array.isArray(v)) {
     for (const item of v) {
       if (item && typeof item === 'object' && !Array.isArray(item)) {
-        const entries = Object.entries(item as J);
+        const entries = Object.keys(item as J).sort().map((k) => [k, (item as J)[k]] as const);
         entries.forEach(([k, x], i) => writeField(w, level, k, x, i === 0 ? '' : ''));
       } else w.write(level, `${String(item)}\n`);
     }
     return;
   }
-  for (const [k, x] of Object.entries(obj(v))) writeField(w, level, k, x, '');
+  for (const k of Object.keys(obj(v)).sort()) writeField(w, level, k, obj(v)[k], '');
 }
 
 function writeField(w: DescribeWriter, level: number, k: string, x: unknown, _prefix: string): void {
@@ -49,9 +55,9 @@ export async function describeGeneric(ctx: Ctx, o: J): Promise<string> {
   void _m;
   w.write(0, 'Metadata:\n');
   dump(w, 1, restMeta);
-  for (const [k, v] of Object.entries(o)) {
+  for (const k of Object.keys(o).sort()) {
     if (k === 'apiVersion' || k === 'kind' || k === 'metadata') continue;
-    writeField(w, 0, k, v, '');
+    writeField(w, 0, k, o[k], '');
   }
   writeEvents(w, await fetchEvents(ctx, o));
   return w.render();

@@ -1,4 +1,5 @@
 // describe node.
+import { formatQuantity, tryParseQuantity } from '@kubets/api';
 import type { Ctx } from '../common/context';
 import { fetchEvents, writeEvents } from './events';
 import { DescribeWriter, annotations, arr, labels, obj, rfc1123z, since, str } from './writer';
@@ -21,12 +22,22 @@ export async function describeNode(ctx: Ctx, node: J): Promise<string> {
   if (taints.length === 0) w.line(0, 'Taints:', '<none>');
   else taints.forEach((t, i) => w.line(0, i === 0 ? 'Taints:' : '', t));
   w.line(0, 'Unschedulable:', spec.unschedulable === true ? 'true' : 'false');
+  try {
+    const lease = await ctx.t.request<J>({ path: `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${encodeURIComponent(str(meta.name))}` });
+    const ls = obj(lease.spec);
+    w.write(0, 'Lease:\n');
+    w.line(1, 'HolderIdentity:', str(ls.holderIdentity, '<unset>'));
+    w.line(1, 'AcquireTime:', ls.acquireTime ? rfc1123z(ls.acquireTime) : '<unset>');
+    w.line(1, 'RenewTime:', ls.renewTime ? rfc1123z(ls.renewTime) : '<unset>');
+  } catch (e) {
+    w.line(0, 'Lease:', `Failed to get lease: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const conds = arr(st.conditions);
   if (conds.length) {
     w.write(0, 'Conditions:\n');
     w.line(1, 'Type', 'Status', 'LastHeartbeatTime', 'LastTransitionTime', 'Reason', 'Message');
     w.line(1, '----', '------', '-----------------', '------------------', '------', '-------');
-    for (const c of conds) w.line(1, str(c.type), str(c.status), rfc1123z(c.lastHeartbeatTime), rfc1123z(c.lastTransitionTime), str(c.reason), str(c.message));
+    for (const c of conds) w.line(1, `${str(c.type)} `, `${str(c.status)} `, `${rfc1123z(c.lastHeartbeatTime)} `, `${rfc1123z(c.lastTransitionTime)} `, `${str(c.reason)} `, str(c.message));
   }
   w.write(0, 'Addresses:\n');
   for (const a of arr(st.addresses)) w.line(1, `${str(a.type)}:`, str(a.address));
@@ -51,18 +62,49 @@ export async function describeNode(ctx: Ctx, node: J): Promise<string> {
   } catch {
     pods = [];
   }
-  w.line(0, 'Non-terminated Pods:', `(${pods.length} in total)`);
-  if (pods.length) {
-    w.line(1, 'Namespace', 'Name', 'CPU Requests', 'CPU Limits', 'Memory Requests', 'Memory Limits', 'Age');
-    w.line(1, '---------', '----', '------------', '----------', '---------------', '-------------', '---');
-    for (const p of pods) {
-      const sum = (kind: 'requests' | 'limits', res: string) => {
-        const vals = arr(obj(p.spec).containers).map((c) => obj(obj(c.resources)[kind])[res]).filter((v) => v !== undefined);
-        return vals.length ? vals.map(String).join('+') : '0';
-      };
-      const pm = obj(p.metadata);
-      w.line(1, str(pm.namespace), str(pm.name), sum('requests', 'cpu'), sum('limits', 'cpu'), sum('requests', 'memory'), sum('limits', 'memory'), since(pm.creationTimestamp));
+  const alloc = obj(st.allocatable);
+  const allocOf = (res: string) => tryParseQuantity(alloc[res] as string | undefined) ?? 0;
+  const pct = (v: number, res: string) => (allocOf(res) ? Math.trunc((v / allocOf(res)) * 100) : 0);
+  const totals = { req: new Map<string, number>(), lim: new Map<string, number>() };
+  const binary = new Set<string>();
+  const podSum = (p: J, kind: 'requests' | 'limits', res: string): number => {
+    let sum = 0;
+    for (const c of arr(obj(p.spec).containers)) {
+      const q = obj(obj(c.resources)[kind])[res];
+      if (typeof q === 'string' && /i$/.test(q)) binary.add(res);
+      sum += tryParseQuantity(q as string | undefined) ?? 0;
     }
+    return sum;
+  };
+  const fmt = (v: number, res: string) => formatQuantity(v, binary.has(res) ? 'BinarySI' : 'DecimalSI');
+  w.line(0, 'Non-terminated Pods:', `(${pods.length} in total)`);
+  w.line(1, 'Namespace', 'Name', '', 'CPU Requests', 'CPU Limits', 'Memory Requests', 'Memory Limits', 'Age');
+  w.line(1, '---------', '----', '', '------------', '----------', '---------------', '-------------', '---');
+  for (const p of pods) {
+    const pm = obj(p.metadata);
+    const cells: string[] = [];
+    for (const [kind, res] of [['requests', 'cpu'], ['limits', 'cpu'], ['requests', 'memory'], ['limits', 'memory']] as const) {
+      const v = podSum(p, kind, res);
+      const m = kind === 'requests' ? totals.req : totals.lim;
+      m.set(res, (m.get(res) ?? 0) + v);
+      cells.push(`${fmt(v, res)} (${pct(v, res)}%)`);
+    }
+    w.line(1, str(pm.namespace), str(pm.name), '', ...cells, since(pm.creationTimestamp));
+  }
+  for (const p of pods) {
+    for (const kind of ['requests', 'limits'] as const) {
+      const v = podSum(p, kind, 'ephemeral-storage');
+      const m = kind === 'requests' ? totals.req : totals.lim;
+      m.set('ephemeral-storage', (m.get('ephemeral-storage') ?? 0) + v);
+    }
+  }
+  w.write(0, 'Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n');
+  w.line(1, 'Resource', 'Requests', 'Limits');
+  w.line(1, '--------', '--------', '------');
+  for (const res of ['cpu', 'memory', 'ephemeral-storage']) {
+    const rq = totals.req.get(res) ?? 0;
+    const lm = totals.lim.get(res) ?? 0;
+    w.line(1, res, `${fmt(rq, res)} (${pct(rq, res)}%)`, `${fmt(lm, res)} (${pct(lm, res)}%)`);
   }
   writeEvents(w, await fetchEvents(ctx, node));
   return w.render();

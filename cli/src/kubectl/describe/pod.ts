@@ -32,7 +32,7 @@ export async function describePod(ctx: Ctx, pod: J): Promise<string> {
   w.line(0, 'Priority:', str(spec.priority, '0'));
   if (spec.priorityClassName) w.line(0, 'Priority Class Name:', str(spec.priorityClassName));
   w.line(0, 'Service Account:', str(spec.serviceAccountName, 'default'));
-  w.line(0, 'Node:', spec.nodeName ? `${str(spec.nodeName)}${st.hostIP ? `/${str(st.hostIP)}` : ''}` : '<none>');
+  w.line(0, 'Node:', spec.nodeName ? `${str(spec.nodeName)}/${str(st.hostIP)}` : '<none>');
   if (st.startTime) w.line(0, 'Start Time:', rfc1123z(st.startTime));
   labels(w, 0, meta.labels);
   annotations(w, 0, meta.annotations);

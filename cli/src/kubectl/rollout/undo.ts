@@ -3,7 +3,12 @@
 import type { Ctx } from '../common/context';
 import { type ApiResource, qualifiedKind, resourcePath } from '../common/discovery';
 import { deepEqual } from '../apply/three-way';
-import { tabwrite } from '../describe/writer';
+import { selectorText, tabwrite } from '../describe/writer';
+
+const selectorString = (sel: unknown): string => {
+  const s = selectorText(sel);
+  return s === '<none>' ? '' : s;
+};
 
 type J = Record<string, unknown>;
 const revisionAnnotation = 'deployment.kubernetes.io/revision';
@@ -22,7 +27,7 @@ const revisionOf = (o: J): number => Number(annotations(o)[revisionAnnotation] ?
 
 async function ownedReplicaSets(ctx: Ctx, d: J): Promise<J[]> {
   const rsRes = { group: 'apps', version: 'v1', plural: 'replicasets', namespaced: true };
-  const list = await ctx.t.request<J>({ path: resourcePath(rsRes, ctx.namespace) });
+  const list = await ctx.t.request<J>({ path: resourcePath(rsRes, ctx.namespace), query: { labelSelector: selectorString(((d.spec ?? {}) as J).selector) } });
   const uid = meta(d).uid;
   return ((list.items as J[] | undefined) ?? []).filter((rs) => ((meta(rs).ownerReferences ?? []) as J[]).some((r) => r.controller === true && r.uid === uid));
 }
@@ -81,11 +86,11 @@ export async function rolloutHistory(ctx: Ctx, r: ApiResource, name: string, rev
     ctx.io.out.write(`${id} with revision #${revision}\nPod Template:\n${toYaml(((rs.spec ?? {}) as J).template ?? {}).replace(/^/gm, '  ')}`);
     return 0;
   }
+  ctx.io.out.write(`${id} \n`);
   if (rses.length === 0) {
-    ctx.io.out.write(`No rollout history found in ${id}\n`);
+    ctx.io.out.write('No rollout history found.\n');
     return 0;
   }
-  ctx.io.out.write(`${id} \n`);
   ctx.io.out.write(tabwrite([['REVISION', 'CHANGE-CAUSE'], ...rses.map((rs) => [String(revisionOf(rs)), annotations(rs)['kubernetes.io/change-cause'] ?? '<none>'])], 2));
   ctx.io.out.write('\n');
   return 0;

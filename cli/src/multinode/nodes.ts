@@ -1,0 +1,152 @@
+// `kts up --nodes N`: N nodes on this machine, each a `kts agent` child process inside its own network namespace
+// (`nsenter --net=/run/netns/kts-node<i> node kts.js agent …`), so its runtime, CNI and iptables work in that namespace.
+// The mount namespace is shared: every node gets its own data dir (kubelet root, runtime state, CNI IPAM), cgroup
+// root (/kubepods-node<i>) and CRI socket. Stopping removes the nodes' pods, processes, netns, links and routes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadOrCreateJoinToken } from '@kubets/apiserver';
+import type { Running, UpContext } from '../up/up';
+import { createClusterNet, type ClusterNet, type NodeNet } from './network';
+import { startRelay } from './relay';
+
+export interface NodeProcess {
+  node: NodeNet;
+  name: string;
+  proc: ChildProcess;
+  logFile: string;
+}
+
+function ktsBin(): string {
+  // cli/dist/multinode → cli/bin/kts.js (and the same from cli/src/multinode when run from source)
+  return path.resolve(__dirname, '..', '..', 'bin', 'kts.js');
+}
+
+async function nodeReady(apiUrl: string, name: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${apiUrl}/api/v1/nodes/${name}`);
+    if (res.status !== 200) return false;
+    const n = (await res.json()) as { status?: { conditions?: Array<{ type: string; status: string }> } };
+    return (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  } catch {
+    return false;
+  }
+}
+
+function tail(file: string, lines = 15): string {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+function spawnAgent(ctx: UpContext, net: ClusterNet, n: NodeNet, serverUrl: string, token: string): NodeProcess {
+  const dir = path.join(ctx.dataDir, 'nodes', n.netns);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const logFile = path.join(dir, 'agent.log');
+  const out = fs.openSync(logFile, 'a');
+  const args = [
+    `--net=/run/netns/${n.netns}`, process.execPath, ktsBin(), 'agent',
+    `--server=${serverUrl}`,
+    `--token=${token}`,
+    `--data-dir=${dir}`,
+    `--node-name=${n.netns}`,
+    `--node-ip=${n.ip}`,
+    `--pod-cidr=${n.podCIDR}`,
+    `--cluster-cidr=${ctx.clusterCIDR}`,
+    `--cluster-dns=${ctx.dnsServiceIP}`,
+    `--cni-bridge=${n.podBridge}`,
+    `--cgroup-root=/kubepods-${n.netns}`,
+    '--remove-pods-on-exit',
+    `--v=${ctx.verbosity}`,
+  ];
+  // nsenter, not `ip netns exec`: the latter also unshares the mount namespace and remounts /sys, which hides the
+  // cgroup mounts from runc ("no cgroup mount found in mountinfo"). Only the network namespace changes here.
+  const proc = spawn('nsenter', args, { stdio: ['ignore', out, out], detached: false });
+  fs.closeSync(out);
+  void net;
+  return { node: n, name: n.netns, proc, logFile };
+}
+
+async function stopAgent(p: NodeProcess): Promise<void> {
+  if (p.proc.exitCode !== null || p.proc.signalCode !== null) return;
+  const exited = new Promise<void>((r) => p.proc.once('exit', () => r()));
+  p.proc.kill('SIGTERM');
+  const t = setTimeout(() => p.proc.kill('SIGKILL'), 45_000);
+  await exited;
+  clearTimeout(t);
+}
+
+/** Removes what a node's runtime may leave when its agent was killed: mounts under its data dir and its cgroups. */
+function sweepNode(ctx: UpContext, p: NodeProcess): void {
+  const dir = path.join(ctx.dataDir, 'nodes', p.name);
+  const mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(dir + '/'));
+  for (const m of mounts.sort().reverse()) spawn('umount', ['-l', m], { stdio: 'ignore' });
+  for (const h of fs.existsSync('/sys/fs/cgroup') ? fs.readdirSync('/sys/fs/cgroup') : []) {
+    const d = path.join('/sys/fs/cgroup', h, `kubepods-${p.name}`);
+    try {
+      fs.rmdirSync(d);
+    } catch {
+      /* absent or busy */
+    }
+  }
+}
+
+export interface MultiNode extends Running {
+  net: ClusterNet;
+  agents: NodeProcess[];
+  serverUrl: string;
+}
+
+/** Starts `count` nodes and waits until each is Ready (or its agent dies). */
+export async function startNodes(ctx: UpContext, count: number, apiPort: number): Promise<MultiNode> {
+  const { token } = loadOrCreateJoinToken(ctx.dataDir);
+  // cluster CIDRs that no node route takes end on the empty guard bridge, never on the default route
+  const { applyClusterGuard } = await import('../up/guard');
+  const guard = applyClusterGuard([ctx.serviceCIDR, ctx.clusterCIDR]);
+  const net = await ctx.progress.step(`node network (${count} netns)`, async () => createClusterNet(count, ctx.clusterCIDR), (n) => `bridge ${n.bridge} ${n.hostIP}/24, nodes ${n.nodes.map((x) => x.ip).join(' ')}`);
+  const agents: NodeProcess[] = [];
+  let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
+  const stop = async (): Promise<void> => {
+    await Promise.all(agents.map((a) => stopAgent(a)));
+    await relay?.close();
+    net.remove();
+    for (const a of agents) sweepNode(ctx, a);
+    guard.remove();
+  };
+  try {
+    let serverUrl = `http://${net.hostIP}:${apiPort}`;
+    try {
+      relay = await startRelay(net.hostIP, apiPort, apiPort);
+      serverUrl = relay.url;
+    } catch (e) {
+      // the API server already listens there (--bind-address=0.0.0.0)
+      if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    }
+    for (const n of net.nodes) agents.push(spawnAgent(ctx, net, n, serverUrl, token));
+    for (const a of agents) {
+      await ctx.progress.step(
+        `node ${a.name}`,
+        async () => {
+          const deadline = Date.now() + 180_000;
+          while (!(await nodeReady(ctx.apiUrl, a.name))) {
+            if (a.proc.exitCode !== null || a.proc.signalCode !== null) throw new Error(`agent for ${a.name} exited (${a.proc.exitCode ?? a.proc.signalCode}):\n${tail(a.logFile)}`);
+            if (Date.now() > deadline) throw new Error(`node ${a.name} not Ready after 180s; log ${a.logFile}:\n${tail(a.logFile)}`);
+            if (ctx.signal.aborted) throw new Error('aborted');
+            await new Promise((r) => setTimeout(r, 500));
+          }
+        },
+        () => `${a.node.ip}, pods ${a.node.podCIDR}, pid ${a.proc.pid}, log ${a.logFile}`,
+      );
+    }
+    fs.writeFileSync(
+      path.join(ctx.dataDir, 'nodes', 'nodes.json'),
+      JSON.stringify(agents.map((a) => ({ name: a.name, netns: a.node.netns, ip: a.node.ip, podCIDR: a.node.podCIDR, pid: a.proc.pid, log: a.logFile })), null, 2) + '\n',
+    );
+    return { name: `${count} nodes`, stop, net, agents, serverUrl };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}

@@ -1,0 +1,98 @@
+// The control plane shared by `kts server` and `kts up --nodes`: etcd (embedded unless external endpoints are
+// given), the API server, the controller-manager and the scheduler, all but etcd in this process.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startApiServer, startEmbeddedEtcd, freePort } from '@kubets/apiserver';
+import { writeKubeconfig } from '@kubets/client';
+import type { Progress } from '../up/progress';
+import { nthAddress, type Running, type UpContext } from '../up/up';
+import { ensurePackages, etcdRequirement } from '../up/prereqs';
+
+export interface ControlPlaneOptions {
+  dataDir: string;
+  bindAddress: string;
+  port: number;
+  etcdServers: string[];
+  etcdClientPort: number;
+  etcdPeerPort: number;
+  serviceClusterIpRange: string;
+  serviceNodePortRange: string;
+  clusterCIDR: string;
+  /** extra kube-controller-manager flags (e.g. --node-monitor-grace-period=10s) */
+  controllerManagerArgs: string[];
+  verbosity: number;
+}
+
+export interface ControlPlane {
+  apiUrl: string;
+  apiPort: number;
+  kubeconfig: string;
+  ctx: UpContext;
+  /** in start order; stop in reverse */
+  running: Running[];
+}
+
+/** Starts everything; on failure stops what already started and rethrows. */
+export async function startControlPlane(o: ControlPlaneOptions, progress: Progress, signal: AbortSignal): Promise<ControlPlane> {
+  fs.mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+  const running: Running[] = [];
+  try {
+    let etcdServers = o.etcdServers;
+    if (etcdServers.length === 0) {
+      ensurePackages([etcdRequirement], (s) => progress.info(`  ${s}`));
+      const clientPort = o.etcdClientPort || (await freePort());
+      const peerPort = o.etcdPeerPort || (await freePort());
+      const etcd = await progress.step(
+        'etcd',
+        () => startEmbeddedEtcd({ dataDir: path.join(o.dataDir, 'etcd'), clientPort, peerPort, logFile: path.join(o.dataDir, 'etcd.log') }),
+        (e) => e.endpoint,
+      );
+      running.push({ name: 'etcd', stop: () => etcd.stop() });
+      etcdServers = [etcd.endpoint];
+    }
+    const api = await progress.step(
+      'API server',
+      () =>
+        startApiServer({
+          etcdServers,
+          bindAddress: o.bindAddress,
+          port: o.port,
+          serviceClusterIpRange: o.serviceClusterIpRange,
+          serviceNodePortRange: o.serviceNodePortRange,
+          dataDir: o.dataDir,
+        }),
+      (a) => a.url,
+    );
+    running.push({ name: 'API server', stop: () => api.close() });
+    const kubeconfig = path.join(o.dataDir, 'kubeconfig');
+    writeKubeconfig(kubeconfig, { server: api.url, namespace: 'default' });
+    const ctx: UpContext = {
+      dataDir: o.dataDir,
+      apiUrl: api.url,
+      kubeconfig,
+      clusterCIDR: o.clusterCIDR,
+      serviceCIDR: o.serviceClusterIpRange,
+      dnsServiceIP: nthAddress(o.serviceClusterIpRange, 10),
+      verbosity: o.verbosity,
+      signal,
+      progress,
+      controllerManagerArgs: o.controllerManagerArgs,
+    };
+    const { startControllerManager, startScheduler } = await import('../up/components');
+    for (const start of [startControllerManager, startScheduler]) {
+      const r = await start(ctx);
+      if (r) running.push(r);
+    }
+    return { apiUrl: api.url, apiPort: api.port, kubeconfig, ctx, running };
+  } catch (e) {
+    await stopAll(running, progress);
+    throw e;
+  }
+}
+
+export async function stopAll(running: Running[], progress: Progress): Promise<void> {
+  for (const r of [...running].reverse()) {
+    await progress.step(`stopping ${r.name}`, () => r.stop()).catch(() => undefined);
+  }
+  running.length = 0;
+}
