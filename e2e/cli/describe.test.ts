@@ -77,7 +77,7 @@ describe('kts describe', () => {
     expect(out).toMatch(/Events:\n {2}Type {4}Reason {5}Age {3}From {15}Message\n {2}---- {4}------ {5}---- {2}---- {15}-------\n {2}Normal {2}Scheduled {2}\d+s +default-scheduler {2}Successfully assigned default\/web-1 to node-1\n$/);
   });
 
-  it('describes a service and falls back to a generic description', async () => {
+  it('describes a service, a configmap, and falls back to a generic description', async () => {
     let r = await kts(t, ['describe', 'svc', 'web']);
     expect(r.stdout).toMatch(/\nSelector: +app=web\nType: +ClusterIP\n/);
     expect(r.stdout).toMatch(/\nEndpoints: +<none>\n/);
@@ -85,8 +85,11 @@ describe('kts describe', () => {
     expect(r.stdout).toMatch(/Events:\s+<none>\n$/);
     r = await kts(t, ['describe', 'configmap', 'cfg']);
     expect(r.stdout).toContain('Name:         cfg\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\n');
-    expect(r.stdout).toMatch(/\nKind: +ConfigMap\nMetadata:\n/);
-    expect(r.stdout).toMatch(/\nData:\n {2}Key: +value\nEvents: +<none>\n$/);
+    expect(r.stdout).toContain('\nData\n====\nkey:\n----\nvalue\n\n\nBinaryData\n====\n\nEvents:  <none>\n');
+    // kinds without a dedicated describer: header, Title Case fields, Events
+    await call(t.url, 'POST', '/apis/coordination.k8s.io/v1/namespaces/default/leases', { metadata: { name: 'l1' }, spec: { holderIdentity: 'me' } });
+    r = await kts(t, ['describe', 'lease', 'l1']);
+    expect(r.stdout).toMatch(/^Name: +l1\nNamespace: +default\nLabels: +<none>\nAnnotations: +<none>\nAPI Version: +coordination\.k8s\.io\/v1\nKind: +Lease\nMetadata:\n {2}Creation Timestamp: +\S+\n {2}Resource Version: +\d+\n {2}UID: +\S+\nSpec:\n {2}Holder Identity: +me\nEvents: +<none>\n$/);
   });
 
   it('describes a deployment and a node', async () => {

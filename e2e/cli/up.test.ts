@@ -7,9 +7,44 @@ import { execFileSync } from 'node:child_process';
 import { freePort } from '@kubets/apiserver';
 import { kubectlBinary } from '../harness/apiserver';
 import { spawnKts } from '../harness/kts';
+import { createTestNet, type TestNet } from '../harness/netns';
+
+const webManifest = `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: httpd
+        image: busybox
+        command: ["sh", "-c", "mkdir -p /www && echo hello from $(hostname) > /www/index.html && exec httpd -f -p 8080 -h /www"]
+        ports:
+        - {containerPort: 8080, name: http}
+        readinessProbe:
+          httpGet: {path: /, port: http}
+          periodSeconds: 1
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports:
+  - {port: 80, targetPort: http}
+`;
 
 let dir: string;
 let port: number;
+let net: TestNet | undefined;
 
 function kubectl(args: string[]): string {
   return execFileSync(kubectlBinary, ['--kubeconfig', path.join(dir, 'kubeconfig'), '--cache-dir', path.join(dir, 'kubectl-cache'), ...args], { encoding: 'utf8' });
@@ -40,7 +75,20 @@ test('kts up brings a cluster up, writes a kubeconfig, and Ctrl-C stops everythi
     const ns = kubectl(['get', 'namespaces', '-o', 'name']);
     for (const n of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) expect(ns).toContain(`namespace/${n}`);
     expect(kubectl(['create', 'configmap', 'survivor', '--from-literal=k=v'])).toContain('configmap/survivor created');
+
+    // The node becomes Ready, and the sample app is reachable through its Service (from a test netns and via DNS).
+    expect(kubectl(['wait', '--for=condition=Ready', 'node', '--all', '--timeout=60s'])).toMatch(/condition met/);
+    fs.writeFileSync(path.join(dir, 'web.yaml'), webManifest);
+    expect(kubectl(['apply', '-f', path.join(dir, 'web.yaml')])).toContain('deployment.apps/web created');
+    expect(kubectl(['rollout', 'status', 'deployment/web', '--timeout=90s'])).toContain('successfully rolled out');
+    const ip = kubectl(['get', 'service', 'web', '-o', 'jsonpath={.spec.clusterIP}']);
+    net = createTestNet('ktsupc', '10.251.3');
+    const client = net.addHost('c', 20);
+    expect(client.exec(`timeout 5 busybox wget -qO- http://${ip}/`)).toMatch(/^hello from web-/);
+    const pod = kubectl(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name}']);
+    expect(kubectl(['exec', pod, '--', 'sh', '-c', 'wget -qO- http://web.default.svc.cluster.local/'])).toMatch(/^hello from web-/);
   } finally {
+    net?.cleanup();
     expect(await kts.stop('SIGINT')).toBe(0);
   }
   expect(kts.output()).toContain('stopping etcd');
@@ -53,6 +101,8 @@ test('a restart on the same data dir keeps everything, and kts down stops it', a
   try {
     await kts.waitFor('Cluster is up');
     expect(kubectl(['get', 'configmap', 'survivor', '-o', 'jsonpath={.data.k}'])).toBe('v');
+    // The app comes back: its pods were stopped with the cluster and are started again.
+    expect(kubectl(['rollout', 'status', 'deployment/web', '--timeout=90s'])).toContain('successfully rolled out');
     const down = spawnKts(['down', '--data-dir', dir]);
     await down.waitFor('stopped kts');
   } finally {

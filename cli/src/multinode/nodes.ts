@@ -2,7 +2,7 @@
 // (`nsenter --net=/run/netns/kts-node<i> node kts.js agent …`), so its runtime, CNI and iptables work in that namespace.
 // The mount namespace is shared: every node gets its own data dir (kubelet root, runtime state, CNI IPAM), cgroup
 // root (/kubepods-node<i>) and CRI socket. Stopping removes the nodes' pods, processes, netns, links and routes.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadOrCreateJoinToken } from '@kubets/apiserver';
@@ -78,17 +78,72 @@ async function stopAgent(p: NodeProcess): Promise<void> {
   clearTimeout(t);
 }
 
-/** Removes what a node's runtime may leave when its agent was killed: mounts under its data dir and its cgroups. */
-function sweepNode(ctx: UpContext, p: NodeProcess): void {
-  const dir = path.join(ctx.dataDir, 'nodes', p.name);
-  const mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(dir + '/'));
-  for (const m of mounts.sort().reverse()) spawn('umount', ['-l', m], { stdio: 'ignore' });
-  for (const h of fs.existsSync('/sys/fs/cgroup') ? fs.readdirSync('/sys/fs/cgroup') : []) {
-    const d = path.join('/sys/fs/cgroup', h, `kubepods-${p.name}`);
+/** Directories of a cgroup tree, deepest first. */
+function cgroupDirs(root: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    let entries: fs.Dirent[];
     try {
-      fs.rmdirSync(d);
+      entries = fs.readdirSync(d, { withFileTypes: true });
     } catch {
-      /* absent or busy */
+      return;
+    }
+    for (const e of entries) if (e.isDirectory()) walk(path.join(d, e.name));
+    out.push(d);
+  };
+  walk(root);
+  return out;
+}
+
+/**
+ * Removes what a node leaves when its agent was killed (a clean stop removes its pods itself): container processes
+ * (everything in its cgroup root), pod netns, mounts under its data dir, and its cgroups.
+ */
+async function sweepNode(ctx: UpContext, p: NodeProcess): Promise<void> {
+  const dir = path.join(ctx.dataDir, 'nodes', p.name);
+  const hierarchies = fs.existsSync('/sys/fs/cgroup') ? fs.readdirSync('/sys/fs/cgroup').map((h) => path.join('/sys/fs/cgroup', h)) : [];
+  const roots = [...hierarchies.map((h) => path.join(h, `kubepods-${p.name}`)), path.join('/sys/fs/cgroup', `kubepods-${p.name}`)].filter((d) => fs.existsSync(d));
+  for (let round = 0; round < 3; round++) {
+    let killed = 0;
+    for (const r of roots) {
+      for (const d of cgroupDirs(r)) {
+        let procs: string[] = [];
+        try {
+          procs = fs.readFileSync(path.join(d, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean);
+        } catch {
+          /* not a cgroup dir with procs */
+        }
+        for (const pid of procs) {
+          try {
+            process.kill(Number(pid), 'SIGKILL');
+            killed++;
+          } catch {
+            /* gone */
+          }
+        }
+      }
+    }
+    if (!killed) break;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const sandboxes = path.join(dir, 'agent', 'kubelet', 'runtime', 'sandboxes');
+  for (const id of fs.existsSync(sandboxes) ? fs.readdirSync(sandboxes) : []) {
+    try {
+      const rec = JSON.parse(fs.readFileSync(path.join(sandboxes, id, 'sandbox.json'), 'utf8')) as { netnsName?: string };
+      if (rec.netnsName && /^kts-[0-9a-f]+$/.test(rec.netnsName)) spawnSync('ip', ['netns', 'del', rec.netnsName], { stdio: 'ignore' });
+    } catch {
+      /* no record */
+    }
+  }
+  const mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(dir + '/'));
+  for (const m of mounts.sort().reverse()) spawnSync('umount', ['-l', m], { stdio: 'ignore' });
+  for (const r of roots) {
+    for (const d of cgroupDirs(r)) {
+      try {
+        fs.rmdirSync(d);
+      } catch {
+        /* busy */
+      }
     }
   }
 }
@@ -112,7 +167,7 @@ export async function startNodes(ctx: UpContext, count: number, apiPort: number)
     await Promise.all(agents.map((a) => stopAgent(a)));
     await relay?.close();
     net.remove();
-    for (const a of agents) sweepNode(ctx, a);
+    for (const a of agents) await sweepNode(ctx, a);
     guard.remove();
   };
   try {

@@ -15,7 +15,7 @@ export async function describeConfigMap(ctx: Ctx, cm: J): Promise<string> {
   w.write(0, '\nData\n====\n');
   const data = obj(cm.data);
   for (const k of Object.keys(data).sort()) w.write(0, `${k}:\n----\n${str(data[k])}\n\n`);
-  w.write(0, `${Object.keys(data).length ? '' : '\n'}BinaryData\n====\n`);
+  w.write(0, '\nBinaryData\n====\n');
   const bin = obj(cm.binaryData);
   for (const k of Object.keys(bin).sort()) w.write(0, `${k}: ${Buffer.from(str(bin[k]), 'base64').length} bytes\n`);
   w.write(0, '\n');
