@@ -20,3 +20,25 @@ describe('parseApiServerFlags', () => {
     expect(() => parseDuration('5x')).toThrow();
   });
 });
+
+describe('apiserver flags on the shared parser', () => {
+  it('aliases: the one given last wins', () => {
+    expect(parseApiServerFlags(['--secure-port=1', '--port=2']).port).toBe(2);
+    expect(parseApiServerFlags(['--port=2', '--secure-port', '1']).port).toBe(1);
+    expect(parseApiServerFlags(['--advertise-address=10.0.0.1']).bindAddress).toBe('10.0.0.1');
+    expect(parseApiServerFlags([]).port).toBe(6443);
+  });
+  it('keeps optional fields absent unless given and rejects positional arguments', () => {
+    const f = parseApiServerFlags([]);
+    expect(f).toEqual({ etcdServers: ['http://127.0.0.1:2379'], etcdPrefix: '/registry', bindAddress: '127.0.0.1', port: 6443, serviceClusterIpRange: '10.96.0.0/12', serviceNodePortRange: '30000-32767', verbosity: 0, etcdCompactionIntervalMs: 300_000 });
+    expect(parseApiServerFlags(['--etcd-compaction-interval=0']).etcdCompactionIntervalMs).toBe(0);
+    expect(() => parseApiServerFlags(['extra'])).toThrow('unexpected argument');
+    expect(() => parseApiServerFlags(['--secure-port=-1'])).toThrow('invalid value');
+  });
+  it('documents every flag in usage()', async () => {
+    const { apiServerUsage, apiServerFlagSpecs } = await import('./flags');
+    const u = apiServerUsage();
+    expect(u).toContain('Usage: kts apiserver [flags]');
+    for (const name of Object.keys(apiServerFlagSpecs)) expect(u).toContain(`--${name} `);
+  });
+});

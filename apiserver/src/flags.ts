@@ -1,5 +1,10 @@
-// kube-apiserver flag names. We serve plain HTTP on loopback until authentication exists: --secure-port and
-// --port both set the listening port.
+// kube-apiserver flag names, parsed with @kubets/client's parseFlags (Kubernetes conventions). We serve plain
+// HTTP on loopback until authentication exists: --secure-port and --port both set the listening port, and
+// --advertise-address is an alias of --bind-address.
+import { parseDuration, parseFlags, str, usage, type FlagSpec, type FlagValue } from '@kubets/client';
+
+export { parseDuration };
+
 export interface ApiServerFlags {
   etcdServers: string[];
   etcdPrefix: string;
@@ -18,97 +23,74 @@ export interface ApiServerFlags {
   defaultUnreachableTolerationSeconds?: number;
 }
 
-export function parseDuration(s: string): number {
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
-  let total = 0;
-  let matched = '';
-  for (const m of s.matchAll(re)) {
-    const n = Number(m[1]);
-    total += m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n * 3_600_000;
-    matched += m[0];
-  }
-  if (s === '0') return 0;
-  if (matched !== s) throw new Error(`invalid duration "${s}"`);
-  return total;
+export const apiServerFlagSpecs: Record<string, FlagSpec> = {
+  'etcd-servers': { type: 'list', default: ['http://127.0.0.1:2379'], help: 'List of etcd servers to connect with (scheme://ip:port), comma separated.' },
+  'etcd-prefix': { type: 'string', default: '/registry', help: 'The prefix to prepend to all resource paths in etcd.' },
+  'etcd-compaction-interval': { type: 'duration', default: '5m', help: 'The interval of compaction requests. If 0, the compaction request from apiserver is disabled.' },
+  'bind-address': { type: 'string', default: '127.0.0.1', help: 'The IP address on which to listen for the --secure-port port.' },
+  'advertise-address': { type: 'string', help: 'Alias of --bind-address (kubets serves where it advertises).' },
+  'secure-port': { type: 'int', default: 6443, help: 'The port on which to serve (plain HTTP for now).' },
+  port: { type: 'int', help: 'Alias of --secure-port.' },
+  'service-cluster-ip-range': { type: 'string', default: '10.96.0.0/12', help: 'A CIDR notation IP range from which to assign service cluster IPs.' },
+  'service-node-port-range': { type: 'string', default: '30000-32767', help: 'A port range to reserve for services with NodePort visibility.' },
+  'data-dir': { type: 'string', help: 'Directory for generated state (the service account signing key <data-dir>/sa.key, the join token).' },
+  'service-account-signing-key-file': { type: 'string', help: 'Path to the file that contains the current private key of the service account token issuer (default <data-dir>/sa.key, generated).' },
+  'service-account-key-file': { type: 'string', help: 'File containing PEM-encoded public RSA key used to verify ServiceAccount tokens.' },
+  'service-account-issuer': { type: 'string', help: 'Identifier of the service account token issuer.' },
+  'client-ca-file': { type: 'string', help: 'If set, any request presenting a client certificate signed by one of the authorities in the client-ca-file is authenticated.' },
+  'default-not-ready-toleration-seconds': { type: 'int', help: 'Indicates the tolerationSeconds of the toleration for notReady:NoExecute that is added by default to every pod that does not already have such a toleration.' },
+  'default-unreachable-toleration-seconds': { type: 'int', help: 'Indicates the tolerationSeconds of the toleration for unreachable:NoExecute that is added by default to every pod that does not already have such a toleration.' },
+  v: { type: 'int', default: 0, help: 'number for the log level verbosity' },
+};
+
+export function apiServerUsage(): string {
+  return usage('apiserver', 'The Kubernetes API server: validates and stores API objects and serves the REST API.', apiServerFlagSpecs);
 }
 
+/** The value of the one of `names` given last on the command line (aliases), else undefined. */
+function lastOf(argv: readonly string[], values: Record<string, FlagValue>, names: string[]): FlagValue {
+  let best: { at: number; v: FlagValue } | undefined;
+  argv.forEach((a, at) => {
+    const name = a.replace(/^--?/, '').split('=')[0] ?? '';
+    if (a.startsWith('-') && names.includes(name) && (!best || at > best.at)) best = { at, v: values[name] };
+  });
+  return best?.v;
+}
+
+const nonNegativeInt = (name: string, v: FlagValue): number | undefined => {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || v < 0) throw new Error(`invalid value "${String(v)}" for flag --${name}`);
+  return v;
+};
+
 export function parseApiServerFlags(argv: string[]): ApiServerFlags {
+  const { values, args } = parseFlags(argv, apiServerFlagSpecs);
+  if (args.length) throw new Error(`unexpected argument "${args[0]}"`);
+  const opt = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const port = lastOf(argv, values, ['secure-port', 'port']) ?? values['secure-port'];
   const f: ApiServerFlags = {
-    etcdServers: ['http://127.0.0.1:2379'],
-    etcdPrefix: '/registry',
-    bindAddress: '127.0.0.1',
-    port: 6443,
-    serviceClusterIpRange: '10.96.0.0/12',
-    serviceNodePortRange: '30000-32767',
-    verbosity: 0,
-    etcdCompactionIntervalMs: 5 * 60_000,
+    etcdServers: (values['etcd-servers'] as string[]).map((s) => s.trim()).filter(Boolean),
+    etcdPrefix: str(values['etcd-prefix']),
+    bindAddress: str(lastOf(argv, values, ['bind-address', 'advertise-address']) ?? values['bind-address']),
+    port: nonNegativeInt('secure-port', port)!,
+    serviceClusterIpRange: str(values['service-cluster-ip-range']),
+    serviceNodePortRange: str(values['service-node-port-range']),
+    verbosity: nonNegativeInt('v', values.v)!,
+    etcdCompactionIntervalMs: values['etcd-compaction-interval'] as number,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('-')) throw new Error(`unexpected argument "${arg}"`);
-    const eq = arg.indexOf('=');
-    const name = (eq >= 0 ? arg.slice(0, eq) : arg).replace(/^--?/, '');
-    const value = (): string => {
-      if (eq >= 0) return arg.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`flag needs an argument: --${name}`);
-      return v;
-    };
-    const int = (v: string): number => {
-      if (!/^\d+$/.test(v)) throw new Error(`invalid value "${v}" for flag --${name}`);
-      return Number(v);
-    };
-    switch (name) {
-      case 'etcd-servers':
-        f.etcdServers = value().split(',').map((s) => s.trim()).filter(Boolean);
-        break;
-      case 'etcd-prefix':
-        f.etcdPrefix = value();
-        break;
-      case 'bind-address':
-      case 'advertise-address':
-        f.bindAddress = value();
-        break;
-      case 'secure-port':
-      case 'port':
-        f.port = int(value());
-        break;
-      case 'service-cluster-ip-range':
-        f.serviceClusterIpRange = value();
-        break;
-      case 'service-node-port-range':
-        f.serviceNodePortRange = value();
-        break;
-      case 'data-dir':
-        f.dataDir = value();
-        break;
-      case 'etcd-compaction-interval':
-        f.etcdCompactionIntervalMs = parseDuration(value());
-        break;
-      case 'service-account-signing-key-file':
-        f.serviceAccountSigningKeyFile = value();
-        break;
-      case 'service-account-key-file':
-        f.serviceAccountKeyFile = value();
-        break;
-      case 'service-account-issuer':
-        f.serviceAccountIssuer = value();
-        break;
-      case 'default-not-ready-toleration-seconds':
-        f.defaultNotReadyTolerationSeconds = int(value());
-        break;
-      case 'default-unreachable-toleration-seconds':
-        f.defaultUnreachableTolerationSeconds = int(value());
-        break;
-      case 'client-ca-file':
-        f.clientCAFile = value();
-        break;
-      case 'v':
-        f.verbosity = int(value());
-        break;
-      default:
-        throw new Error(`unknown flag: --${name}`);
-    }
-  }
+  const dataDir = opt('data-dir');
+  if (dataDir !== undefined) f.dataDir = dataDir;
+  const signingKeyFile = opt('service-account-signing-key-file');
+  if (signingKeyFile !== undefined) f.serviceAccountSigningKeyFile = signingKeyFile;
+  const keyFile = opt('service-account-key-file');
+  if (keyFile !== undefined) f.serviceAccountKeyFile = keyFile;
+  const issuer = opt('service-account-issuer');
+  if (issuer !== undefined) f.serviceAccountIssuer = issuer;
+  const clientCAFile = opt('client-ca-file');
+  if (clientCAFile !== undefined) f.clientCAFile = clientCAFile;
+  const notReady = nonNegativeInt('default-not-ready-toleration-seconds', values['default-not-ready-toleration-seconds']);
+  if (notReady !== undefined) f.defaultNotReadyTolerationSeconds = notReady;
+  const unreachable = nonNegativeInt('default-unreachable-toleration-seconds', values['default-unreachable-toleration-seconds']);
+  if (unreachable !== undefined) f.defaultUnreachableTolerationSeconds = unreachable;
   return f;
 }

@@ -1,10 +1,10 @@
 // @kubets/apiserver: the API server (HTTP layer, registry, discovery, OpenAPI) and its storage.
-import { parseApiServerFlags, type ApiServerFlags } from './flags';
+import { apiServerUsage, parseApiServerFlags, type ApiServerFlags } from './flags';
 import { startApiServer, type ApiServerOptions, type RunningApiServer } from './server';
 import { setVerbosity } from './observability/log';
 
 export { startApiServer, versionInfo, type ApiServerOptions, type RunningApiServer } from './server';
-export { parseApiServerFlags, type ApiServerFlags } from './flags';
+export { parseApiServerFlags, apiServerUsage, apiServerFlagSpecs, type ApiServerFlags } from './flags';
 export type { NodeConnection, KubeletLocation } from './nodes/connection';
 export { MemoryStorage } from './testing/memory-storage';
 export * as admission from './admission';
@@ -30,6 +30,10 @@ export function optionsFromFlags(f: ApiServerFlags): ApiServerOptions {
 
 /** `kts apiserver`: serve until the signal aborts. */
 export async function run(argv: string[] | ApiServerFlags, signal: AbortSignal): Promise<void> {
+  if (Array.isArray(argv) && (argv.includes('--help') || argv.includes('-h'))) {
+    console.log(apiServerUsage());
+    return;
+  }
   const flags = Array.isArray(argv) ? parseApiServerFlags(argv) : argv;
   setVerbosity(flags.verbosity);
   const server: RunningApiServer = await startApiServer({ ...optionsFromFlags(flags), signal });

@@ -7,7 +7,7 @@ export * from './cache';
 export * from './workqueue';
 export * from './fake';
 export { compileLabelSelector, compileFieldSelector, labelSelectorToString, type LabelMatcher, type FieldMatcher } from './util/selector';
-export { MinHeap } from './util/heap';
+export { MinHeap, KeyedHeap } from './util/heap';
 export * from './kubeconfig';
 export * from './leaderelection';
 export * from './events';

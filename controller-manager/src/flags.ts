@@ -1,5 +1,5 @@
 // kube-controller-manager's command line (the flags kubets implements, with upstream names and defaults).
-import { parseFlags, str, num, bool, list, usage, type FlagSpec } from '@kubets/client';
+import { parseFlags, str, num, bool, list, usage, leaderElectionFlagSpecs, type FlagSpec } from '@kubets/client';
 import { defaultControllerManagerOptions, type ControllerManagerOptions } from './controller/context';
 
 const d = defaultControllerManagerOptions;
@@ -12,13 +12,7 @@ export const controllerManagerFlagSpecs: Record<string, FlagSpec> = {
     default: ['*'],
     help: "A list of controllers to enable. '*' enables all on-by-default controllers, 'foo' enables the controller named 'foo', '-foo' disables the controller named 'foo'.",
   },
-  'leader-elect': { type: 'bool', default: true, help: 'Start a leader election client and gain leadership before executing the main loop.' },
-  'leader-elect-lease-duration': { type: 'duration', default: '15s', help: 'The duration that non-leader candidates will wait after observing a leadership renewal until attempting to acquire leadership.' },
-  'leader-elect-renew-deadline': { type: 'duration', default: '10s', help: 'The interval between attempts by the acting master to renew a leadership slot before it stops leading.' },
-  'leader-elect-retry-period': { type: 'duration', default: '2s', help: 'The duration the clients should wait between attempting acquisition and renewal of a leadership.' },
-  'leader-elect-resource-lock': { type: 'string', default: 'leases', help: 'The type of resource object that is used for locking during leader election (only "leases").' },
-  'leader-elect-resource-name': { type: 'string', default: 'kube-controller-manager', help: 'The name of resource object that is used for locking during leader election.' },
-  'leader-elect-resource-namespace': { type: 'string', default: 'kube-system', help: 'The namespace of resource object that is used for locking during leader election.' },
+  ...leaderElectionFlagSpecs('kube-controller-manager'),
   'concurrent-deployment-syncs': { type: 'int', default: d.concurrentDeploymentSyncs, help: 'The number of deployment objects that are allowed to sync concurrently.' },
   'concurrent-replicaset-syncs': { type: 'int', default: d.concurrentReplicaSetSyncs, help: 'The number of replica sets that are allowed to sync concurrently.' },
   'concurrent-rc-syncs': { type: 'int', default: d.concurrentRCSyncs, help: 'The number of replication controllers that are allowed to sync concurrently.' },

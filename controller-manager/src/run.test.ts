@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { LeaseKind, PodKind, ReplicaSetKind, type ReplicaSet } from '@kubets/api';
 import { FakeClient, createLogger } from '@kubets/client';
 import { parseControllerManagerFlags } from './flags';
@@ -5,6 +8,18 @@ import { isControllerEnabled, unknownControllers } from './registry';
 import { runControllerManager } from './run';
 
 const quiet = createLogger('test', 0, () => {});
+
+// The serviceaccount controller generates <data dir>/sa.key when no key file is given: keep it out of ~/.kts.
+const savedDataDir = process.env.KTS_DATA_DIR;
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kts-cm-run-'));
+beforeAll(() => {
+  process.env.KTS_DATA_DIR = dataDir;
+});
+afterAll(() => {
+  if (savedDataDir === undefined) delete process.env.KTS_DATA_DIR;
+  else process.env.KTS_DATA_DIR = savedDataDir;
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
 
 async function until(f: () => Promise<boolean> | boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;

@@ -296,7 +296,8 @@ describe('node lifecycle controller', () => {
       const p = await api.get(pod);
       return api.updateStatus({ ...p, status: { ...p.status, phase: 'Running', podIP: '10.244.9.9', conditions: [{ type: 'Ready', status: 'True' }] } });
     };
-    await mkPod('nl-plain');
+    // Admission gives every pod a 300 s unreachable toleration (DefaultTolerationSeconds); 0 s means evict at once.
+    await mkPod('nl-plain', [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 0 }]);
     await mkPod('nl-tol', [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2 }]);
     await mkPod('nl-forever', [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' }]);
 

@@ -96,8 +96,8 @@ test('downward API and hostPath volumes, service env vars, image pull policy Nev
     metadata: { name: 'dw', labels: { app: 'dw', tier: 'x' } },
     spec: {
       containers: [{
-        name: 'c', image: 'busybox', command: ['sh', '-c', 'cat /dw/labels; echo; cat /host/f; echo; echo db=$MY_DB_SERVICE_HOST:$MY_DB_SERVICE_PORT_SQL k8s=$KUBERNETES_SERVICE_PORT; sleep 3600'],
-        volumeMounts: [{ name: 'dw', mountPath: '/dw' }, { name: 'h', mountPath: '/host', readOnly: true }],
+        name: 'c', image: 'busybox', command: ['sh', '-c', 'cat /dw/labels; echo; cat /host/f; echo; echo sub=$(cat /etc/sub-labels | tr "\\n" ,); echo db=$MY_DB_SERVICE_HOST:$MY_DB_SERVICE_PORT_SQL k8s=$KUBERNETES_SERVICE_PORT; sleep 3600'],
+        volumeMounts: [{ name: 'dw', mountPath: '/dw' }, { name: 'h', mountPath: '/host', readOnly: true }, { name: 'dw', mountPath: '/etc/sub-labels', subPath: 'labels' }],
       }],
       volumes: [{ name: 'dw', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } }, { name: 'h', hostPath: { path: hp, type: 'Directory' } }],
     },
@@ -111,6 +111,7 @@ test('downward API and hostPath volumes, service env vars, image pull policy Nev
   });
   expect(log).toContain('app="dw"\ntier="x"');
   expect(log).toContain('from-host');
+  expect(log).toContain('sub=app="dw",tier="x"');
   expect(log).toContain(`db=${svc.spec?.clusterIP}:5432`);
   await env.createPod({ metadata: { name: 'never' }, spec: { containers: [{ name: 'c', image: 'example.invalid/nothing:1', imagePullPolicy: 'Never' }] } });
   const n = await env.waitPod('never', (x) => cs(x)?.state?.waiting?.reason === 'ErrImageNeverPull');

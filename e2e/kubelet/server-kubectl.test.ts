@@ -334,7 +334,7 @@ describe.each([32, 28])('kubectl 1.%i', (minor) => {
 
   it('exec -it gets a terminal (stdout and stderr merged) and the exit code', async () => {
     const r = await e.kubectl(minor, ['exec', '-it', 'web', '--', 'sh', '-c', 'tty; echo to-stderr >&2; exit 4'], { tty: true, input: '' });
-    expect(r.stdout).toMatch(/\/dev\/pts\/\d+\r?\n/);
+    expect(r.stdout).toMatch(/\/dev\/pts\/\d+\r*\n/);
     expect(r.stdout).toContain('to-stderr');
     expect(r.code).toBe(4);
   });

@@ -1,20 +1,14 @@
 // kube-scheduler's command line: --config (KubeSchedulerConfiguration), --kubeconfig, leader election,
 // and the serving address for /healthz, /metrics and /debug/explain.
 import * as fs from 'node:fs';
-import { parseFlags, str, num, bool, usage, type FlagSpec } from '@kubets/client';
+import { parseFlags, str, num, bool, usage, leaderElectionFlagSpecs, type FlagSpec } from '@kubets/client';
 import { defaultConfiguration, parseSchedulerConfiguration, type SchedulerConfiguration } from './framework/config';
 
 export const schedulerFlagSpecs: Record<string, FlagSpec> = {
   config: { type: 'string', default: '', help: 'The path to the configuration file (KubeSchedulerConfiguration).' },
   kubeconfig: { type: 'string', default: '', help: 'Path to kubeconfig file with authorization and master location information.' },
   master: { type: 'string', default: '', help: 'The address of the Kubernetes API server (overrides any value in kubeconfig).' },
-  'leader-elect': { type: 'bool', default: true, help: 'Start a leader election client and gain leadership before executing the main loop.' },
-  'leader-elect-lease-duration': { type: 'duration', default: '15s', help: 'The duration that non-leader candidates will wait after observing a leadership renewal until attempting to acquire leadership.' },
-  'leader-elect-renew-deadline': { type: 'duration', default: '10s', help: 'The interval between attempts by the acting master to renew a leadership slot before it stops leading.' },
-  'leader-elect-retry-period': { type: 'duration', default: '2s', help: 'The duration the clients should wait between attempting acquisition and renewal of a leadership.' },
-  'leader-elect-resource-lock': { type: 'string', default: 'leases', help: 'The type of resource object that is used for locking during leader election (only "leases").' },
-  'leader-elect-resource-name': { type: 'string', default: 'kube-scheduler', help: 'The name of resource object that is used for locking during leader election.' },
-  'leader-elect-resource-namespace': { type: 'string', default: 'kube-system', help: 'The namespace of resource object that is used for locking during leader election.' },
+  ...leaderElectionFlagSpecs('kube-scheduler'),
   'bind-address': { type: 'string', default: '0.0.0.0', help: 'The IP address on which to listen for the --secure-port port.' },
   'secure-port': { type: 'int', default: 10259, help: 'The port on which to serve /healthz, /metrics and /debug/explain (plain HTTP for now). 0 picks a free port; -1 disables serving.' },
   v: { type: 'int', default: 0, help: 'number for the log level verbosity' },

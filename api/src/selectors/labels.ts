@@ -268,6 +268,77 @@ export function matchesLabels(reqs: readonly Requirement[] | null, labels: Recor
   return true;
 }
 
+type LabelsArg = Readonly<Record<string, string>> | undefined | null;
+/** A compiled label predicate: the same answer as matchesLabels(reqs, labels), without re-reading requirements. */
+export type CompiledLabelMatcher = (labels: LabelsArg) => boolean;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** One requirement as a closure (Sets for In/NotIn). Same semantics as matchesOne. */
+function compileOne(r: Requirement): CompiledLabelMatcher {
+  const key = r.key;
+  switch (r.operator) {
+    case 'Equals':
+    case 'DoubleEquals':
+      if (r.values.length === 1) {
+        const v = r.values[0]!;
+        return (l) => l != null && hasOwn.call(l, key) && l[key] === v;
+      }
+      break;
+    case 'NotEquals':
+      if (r.values.length === 1) {
+        const v = r.values[0]!;
+        return (l) => l == null || !hasOwn.call(l, key) || l[key] !== v;
+      }
+      break;
+    case 'Exists':
+      return (l) => l != null && hasOwn.call(l, key);
+    case 'DoesNotExist':
+      return (l) => l == null || !hasOwn.call(l, key);
+    case 'GreaterThan':
+    case 'LessThan': {
+      const bound = Number(r.values[0]);
+      const gt = r.operator === 'GreaterThan';
+      return (l) => {
+        if (l == null || !hasOwn.call(l, key)) return false;
+        const raw = l[key] ?? '';
+        if (!/^-?\d+$/.test(raw)) return false;
+        const n = Number(raw);
+        return gt ? n > bound : n < bound;
+      };
+    }
+    default:
+      break;
+  }
+  const set = new Set(r.values);
+  switch (r.operator) {
+    case 'In':
+    case 'Equals':
+    case 'DoubleEquals':
+      return (l) => l != null && hasOwn.call(l, key) && set.has(l[key] ?? '');
+    case 'NotIn':
+    case 'NotEquals':
+      return (l) => l == null || !hasOwn.call(l, key) || !set.has(l[key] ?? '');
+    default:
+      return () => false;
+  }
+}
+
+/**
+ * Compiles parsed requirements into a predicate for hot loops (listers, the scheduler): exactly matchesLabels'
+ * semantics — [] matches everything, null (a null selector object) matches nothing.
+ */
+export function compileRequirements(reqs: readonly Requirement[] | null): CompiledLabelMatcher {
+  if (reqs === null) return () => false;
+  if (reqs.length === 0) return () => true;
+  const parts = reqs.map(compileOne);
+  if (parts.length === 1) return parts[0]!;
+  return (l) => {
+    for (const p of parts) if (!p(l)) return false;
+    return true;
+  };
+}
+
 /** Convenience: does a metav1.LabelSelector select these labels (null/undefined selector → false). */
 export function labelSelectorMatches(sel: LabelSelector | null | undefined, labels: Record<string, string> | undefined | null): boolean {
   return matchesLabels(labelSelectorFromObject(sel), labels);

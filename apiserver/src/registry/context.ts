@@ -1,4 +1,5 @@
 // What a registry call needs to know about the request that is not in the body.
+import { rfc3339 as rfc3339Ms } from '@kubets/client';
 import type { KindDef, KubeObject } from '@kubets/api';
 import { errors } from '@kubets/api';
 import type { Storage } from '../storage/interface';
@@ -79,5 +80,5 @@ export function dryRunFrom(values: string[]): boolean {
 
 /** RFC3339 with seconds precision, as metav1.Time serialises. */
 export function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return rfc3339Ms(d.getTime());
 }

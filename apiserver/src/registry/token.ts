@@ -1,5 +1,6 @@
 // serviceaccounts/<name>/token (POST, authentication.k8s.io/v1 TokenRequest): signs a bound service account
 // token for spec.audiences and expirationSeconds, optionally bound to a Pod or Secret (boundObjectRef).
+import { rfc3339 } from '@kubets/client';
 import { errors, type KubeObject, type StatusCause } from '@kubets/api';
 import type { TokenSigner } from '@kubets/client';
 import type { RequestContext } from './context';
@@ -86,7 +87,7 @@ export async function createServiceAccountToken(d: TokenDeps, ctx: RequestContex
   return {
     kind: 'TokenRequest',
     apiVersion: 'authentication.k8s.io/v1',
-    metadata: { name: ctx.name, namespace: ctx.namespace, creationTimestamp: new Date(d.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') },
+    metadata: { name: ctx.name, namespace: ctx.namespace, creationTimestamp: rfc3339(d.now()) },
     spec: { audiences: signed.claims.aud, expirationSeconds: exp as number, boundObjectRef: boundRef ?? null },
     status: { token: signed.token, expirationTimestamp: signed.expirationTimestamp },
   };

@@ -17,8 +17,9 @@ export async function agent(argv: string[], signal: AbortSignal): Promise<number
     console.log(usage('agent', 'Join a `kts server` with its token and run this node (kubelet + runtime + proxy).', agentFlags));
     return 0;
   }
-  const server = str(values.server);
-  let token = str(values.token);
+  // like k3s's K3S_URL / K3S_TOKEN: the environment (e.g. /etc/kts/kts.env under systemd) may carry them
+  const server = str(values.server) || process.env.KTS_URL || '';
+  let token = str(values.token) || process.env.KTS_TOKEN || '';
   if (!token && str(values['token-file'])) token = fs.readFileSync(str(values['token-file']), 'utf8').trim();
   if (!server || !token) {
     console.error('kts agent: --server and --token (or --token-file) are required; `kts server` prints the command to run');
@@ -50,6 +51,9 @@ export async function agent(argv: string[], signal: AbortSignal): Promise<number
   }
   if (signal.aborted) return 0;
 
+  // the cluster's CIDRs never follow the default route out: what no pod route takes ends on an empty bridge
+  const { applyClusterGuard } = await import('../up/guard');
+  const guard = applyClusterGuard([str(values['service-cidr']), str(values['cluster-cidr'])]);
   const { startKubelet, parseKubeletFlags, startRuntime, connectCri } = await import('@kubets/kubelet');
   const rootDir = path.join(dataDir, 'agent', 'kubelet');
   const endpoint = `unix://${path.join(rootDir, 'kts-runtime.sock')}`;
@@ -91,6 +95,16 @@ export async function agent(argv: string[], signal: AbortSignal): Promise<number
   const kubelet = await startKubelet(kubeletOpts, kubeletAC.signal);
   log('kubelet started', { node: kubelet.nodeName, nodeIP: kubelet.nodeIP, runtime: kubelet.runtimeEndpoint });
 
+  let hostGwDone: Promise<void> = Promise.resolve();
+  if (bool(values['host-gw'])) {
+    const { HostGateway } = await import('./host-gw');
+    const { RestClient, loadKubeconfig } = await import('@kubets/client');
+    const gwClient = new RestClient(loadKubeconfig(kubeconfig).config);
+    hostGwDone = new HostGateway(kubelet.nodeName, undefined, (msg, kv) => log(msg, kv))
+      .run(gwClient, proxyAC.signal, bool(values['remove-pods-on-exit']))
+      .finally(() => gwClient.close());
+  }
+
   const { startProxy, parseProxyFlags } = await import('@kubets/proxy');
   const proxyOpts = parseProxyFlags([
     `--kubeconfig=${kubeconfig}`,
@@ -115,6 +129,7 @@ export async function agent(argv: string[], signal: AbortSignal): Promise<number
         await kubelet.done;
         runtimeAC.abort();
         await runtime.done;
+        guard.remove();
         exitSoon(1);
         return 1;
       }
@@ -123,9 +138,11 @@ export async function agent(argv: string[], signal: AbortSignal): Promise<number
   log('node is running; Ctrl-C stops the node components', { node: nodeName });
   await kubelet.done;
   await proxyDone;
+  await hostGwDone;
   if (bool(values['remove-pods-on-exit'])) await removeAllPods(connectCri(endpoint));
   runtimeAC.abort();
   await runtime.done;
+  guard.remove();
   exitSoon(0);
   return 0;
 }

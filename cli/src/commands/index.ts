@@ -10,6 +10,7 @@ export const commands: Command[] = [
   { name: 'scheduler', summary: 'run the scheduler (kube-scheduler flags)', run: async (argv, signal) => (await import('./scheduler')).scheduler(argv, signal) },
   { name: 'controller-manager', summary: 'run the controllers (kube-controller-manager flags)', run: async (argv, signal) => (await import('./controller-manager')).controllerManager(argv, signal) },
   { name: 'explain', summary: 'explain a scheduling decision: kts explain pod NAME', run: async (argv) => (await import('./explain')).explain(argv) },
+  { name: 'kubelet', summary: 'run the node agent (kubelet flags); starts an in-process runtime unless --container-runtime-endpoint', run: async (argv, signal) => (await import('./kubelet')).kubelet(argv, signal) },
   { name: 'runtime', summary: 'run the CRI container runtime (runc, CNI, OCI images) on a unix socket', run: async (argv, signal) => (await import('./node')).runtime(argv, signal) },
   { name: 'image', summary: 'kts image import FILE.tar: load OCI-layout or docker-save tarballs into the node\'s image store', run: async (argv) => (await import('./node')).image(argv) },
   { name: 'hollow-nodes', summary: 'simulate N nodes (like kwok) for scheduler and controller tests', run: async (argv, signal) => (await import('./node')).hollowNodes(argv, signal) },

@@ -13,7 +13,7 @@ export const upFlags: Record<string, FlagSpec> = {
   'service-node-port-range': { type: 'string', default: '30000-32767', help: 'port range for NodePort services' },
   'cluster-cidr': { type: 'string', default: '10.244.0.0/16', help: 'CIDR for pod IPs; each node gets a /24' },
   'merge-kubeconfig': { type: 'bool', default: false, help: 'also merge a "kubets" context into ~/.kube/config' },
-  nodes: { type: 'int', default: 1, help: 'N >= 2: run N nodes, each in its own network namespace kts-node<i> (development and tests; see deploy/README.md)' },
+  nodes: { type: 'int', default: 0, help: '0: this machine is the node; N >= 1: N nodes, each in its own network namespace kts-node<i> (development and tests; see deploy/README.md)' },
   'node-monitor-grace-period': { type: 'string', default: '', help: 'controller-manager --node-monitor-grace-period (default 40s)' },
   v: { type: 'int', default: 0, help: 'log verbosity' },
   help: { type: 'bool', default: false, help: 'show this help' },

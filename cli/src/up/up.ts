@@ -89,11 +89,11 @@ export async function up(argv: string[], signal: AbortSignal): Promise<number> {
     const nodes = num(values.nodes);
     if (str(values['node-monitor-grace-period'])) ctx.controllerManagerArgs = [`--node-monitor-grace-period=${str(values['node-monitor-grace-period'])}`];
     for (const start of defaultComponents) {
-      if (nodes >= 2 && start === startNode) continue; // the nodes run in their own netns (cli/src/multinode)
+      if (nodes >= 1 && start === startNode) continue; // the nodes run in their own netns (cli/src/multinode)
       const r = await start(ctx);
       if (r) running.push(r);
     }
-    if (nodes >= 2) running.push(await (await import('../multinode/nodes')).startNodes(ctx, nodes, api.port));
+    if (nodes >= 1) running.push(await (await import('../multinode/nodes')).startNodes(ctx, nodes, api.port));
     if (bool(values['merge-kubeconfig'])) progress.info(`merged context "kubets" into ${mergeIntoUserKubeconfig(api.url)}`);
 
     progress.info('');

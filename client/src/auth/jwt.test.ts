@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -26,5 +27,19 @@ describe('service account tokens', () => {
     expect(ok.claims['kubernetes.io']).toEqual({ namespace: 'ns', serviceaccount: { name: 'sa', uid: 'u1' }, pod: { name: 'p', uid: 'u2' } });
     expect(() => v.verify(t.token, { audiences: ['y'], now: now + 1000 })).toThrow();
     expect(() => v.verify(t.token, { now: now + 601_000 })).toThrow();
+  });
+
+  it('rejects tokens signed by another key or tampered with; loads an explicit key file', () => {
+    const k = loadOrCreateServiceAccountKey(undefined, dir);
+    const signer = createTokenSigner(k.privateKeyPem);
+    const now = Date.UTC(2026, 0, 1);
+    const { token } = signer.sign({ namespace: 'ns', serviceAccountName: 'sa', serviceAccountUID: 'u1', audiences: ['api'], now });
+    expect(createTokenVerifier(k.publicKeyPem).verify(token, { audiences: ['api'], now })).toMatchObject({ uid: 'u1', groups: ['system:serviceaccounts', 'system:serviceaccounts:ns'] });
+    expect(() => createTokenVerifier(k.publicKeyPem).verify(token, { now: now + 3601_000 })).toThrow(/expired/);
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expect(() => createTokenVerifier(other).verify(token, { now })).toThrow();
+    expect(() => createTokenVerifier(k.publicKeyPem).verify(token.slice(0, -4) + 'AAAA', { now })).toThrow();
+    expect(fs.existsSync(path.join(dir, 'sa.pub'))).toBe(true);
+    expect(loadOrCreateServiceAccountKey(k.file, '/nonexistent').publicKeyPem).toBe(k.publicKeyPem);
   });
 });

@@ -6,6 +6,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, ran
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import jwt from 'jsonwebtoken';
+import { rfc3339 } from '../util/time';
 
 export const DefaultIssuer = 'https://kubernetes.default.svc.cluster.local';
 export const DefaultTokenExpirationSeconds = 3600;
@@ -74,8 +75,6 @@ export function serviceAccountUsername(namespace: string, name: string): string 
   return `system:serviceaccount:${namespace}:${name}`;
 }
 
-const rfc3339 = (sec: number): string => new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 export function createTokenSigner(privateKeyPem: string, opts: { issuer?: string } = {}): TokenSigner {
   const key = createPrivateKey(privateKeyPem);
   if (key.asymmetricKeyType !== 'rsa') throw new Error(`service account signing key must be RSA, not ${key.asymmetricKeyType ?? 'unknown'}`);
@@ -104,7 +103,7 @@ export function createTokenSigner(privateKeyPem: string, opts: { issuer?: string
           ...(req.node ? { node: { name: req.node.name, uid: req.node.uid } } : {}),
         },
       };
-      return { token: jwt.sign(claims, key, { algorithm: 'RS256', keyid: keyId }), claims, expirationTimestamp: rfc3339(exp) };
+      return { token: jwt.sign(claims, key, { algorithm: 'RS256', keyid: keyId }), claims, expirationTimestamp: rfc3339(exp * 1000) };
     },
   };
 }

@@ -1,1 +1,2 @@
 export * from './leader-elector';
+export * from './flags';

@@ -1,15 +1,28 @@
-// A binary min-heap with index tracking so entries can be re-prioritised in place.
+// Binary min-heaps: MinHeap (index tracking through an onMove callback, so entries can be re-prioritised in place)
+// and KeyedHeap (MinHeap plus a key → index map: get/has/update/delete by key; the scheduling queue's heaps).
 
 export class MinHeap<T> {
   private items: T[] = [];
   private onMove: ((e: T, i: number) => void) | undefined;
-  constructor(private readonly less: (a: T, b: T) => number) {}
+  /** less(a, b) < 0 when a goes before b. onMove(e, i) is told every index an entry moves to. */
+  constructor(
+    private readonly less: (a: T, b: T) => number,
+    onMove?: (e: T, i: number) => void,
+  ) {
+    this.onMove = onMove;
+  }
 
   get size(): number {
     return this.items.length;
   }
   peek(): T | undefined {
     return this.items[0];
+  }
+  at(i: number): T | undefined {
+    return this.items[i];
+  }
+  values(): readonly T[] {
+    return this.items;
   }
   push(e: T, onMove?: (e: T, i: number) => void): void {
     if (onMove) this.onMove = onMove;
@@ -18,12 +31,23 @@ export class MinHeap<T> {
     this.up(this.items.length - 1);
   }
   pop(): T | undefined {
+    return this.removeAt(0);
+  }
+  /** Removes and returns the entry at index i (undefined when out of range). */
+  removeAt(i: number): T | undefined {
     const n = this.items.length;
-    if (n === 0) return undefined;
-    this.swap(0, n - 1);
-    const top = this.items.pop()!;
-    if (this.items.length > 0) this.down(0);
-    return top;
+    if (i < 0 || i >= n) return undefined;
+    if (i !== n - 1) this.swap(i, n - 1);
+    const e = this.items.pop()!;
+    if (i < this.items.length) this.fix(i);
+    return e;
+  }
+  /** Puts e at index i (in place of what was there) and restores heap order. */
+  replaceAt(i: number, e: T): void {
+    if (i < 0 || i >= this.items.length) return;
+    this.items[i] = e;
+    this.moved(i);
+    this.fix(i);
   }
   /** Restores heap order after the entry at index i changed priority. */
   fix(i: number): void {
@@ -65,5 +89,59 @@ export class MinHeap<T> {
       i = j;
     }
     return i > i0;
+  }
+}
+
+/** A MinHeap keyed by string, supporting get, update and delete by key. */
+export class KeyedHeap<T> {
+  private readonly index = new Map<string, number>();
+  private readonly heap: MinHeap<T>;
+
+  constructor(
+    private readonly keyOf: (x: T) => string,
+    less: (a: T, b: T) => boolean,
+  ) {
+    this.heap = new MinHeap<T>(
+      (a, b) => (less(a, b) ? -1 : 0),
+      (x, i) => this.index.set(keyOf(x), i),
+    );
+  }
+
+  get size(): number {
+    return this.heap.size;
+  }
+  has(key: string): boolean {
+    return this.index.has(key);
+  }
+  get(key: string): T | undefined {
+    const i = this.index.get(key);
+    return i === undefined ? undefined : this.heap.at(i);
+  }
+  peek(): T | undefined {
+    return this.heap.peek();
+  }
+  values(): readonly T[] {
+    return this.heap.values();
+  }
+
+  /** Adds or replaces (by key) and restores heap order. */
+  addOrUpdate(x: T): void {
+    const i = this.index.get(this.keyOf(x));
+    if (i !== undefined) this.heap.replaceAt(i, x);
+    else this.heap.push(x);
+  }
+
+  pop(): T | undefined {
+    const x = this.heap.pop();
+    if (x !== undefined) this.index.delete(this.keyOf(x));
+    return x;
+  }
+
+  delete(key: string): T | undefined {
+    const i = this.index.get(key);
+    if (i === undefined) return undefined;
+    const x = this.heap.removeAt(i);
+    this.index.delete(key);
+    return x;
   }
 }

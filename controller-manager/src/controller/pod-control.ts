@@ -3,7 +3,9 @@
 import { hasReason, type KindDef, type KubeObject, type Pod, type PodTemplateSpec, type ReadOnly } from '@kubets/api';
 import type { KubeClient, ResourceInterface } from '@kubets/client';
 import { PodKind } from '@kubets/api';
+import type { ControllerExpectations } from './expectations';
 import { newControllerRef } from './owner';
+import { podKey } from './pod-util';
 
 /** What controllers need from an EventRecorder (the real one and test fakes both fit). */
 export interface EventSink {
@@ -66,4 +68,34 @@ export class PodControl {
       throw e;
     }
   }
+}
+
+/**
+ * Deletes pods in parallel for the controller `key` whose deletions the caller already expected: a delete that
+ * fails lowers the expectation again (the informer will never see it); NotFound counts as deleted. Returns how many
+ * pods are gone; after all finished, throws the first other error.
+ */
+export async function deletePodsExpected(
+  podControl: PodControl,
+  expectations: ControllerExpectations,
+  key: string,
+  pods: readonly ReadOnly<Pod>[],
+  owner: ReadOnly<KubeObject>,
+): Promise<number> {
+  let n = 0;
+  const errs: unknown[] = [];
+  await Promise.all(
+    pods.map(async (p) => {
+      try {
+        await podControl.deletePod(p.metadata.namespace ?? '', p.metadata.name ?? '', owner);
+        n++;
+      } catch (e) {
+        expectations.deletionObserved(key, podKey(p));
+        if (hasReason(e, 'NotFound')) n++;
+        else errs.push(e);
+      }
+    }),
+  );
+  if (errs.length) throw errs[0];
+  return n;
 }

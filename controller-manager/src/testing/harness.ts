@@ -2,7 +2,7 @@
 // cached object fails loudly) + an event log. Tests call controller.sync(key) and settle() to let informers catch up.
 import type { KindDef, KubeObject, Pod, Node } from '@kubets/api';
 import { PodKind, NodeKind } from '@kubets/api';
-import { FakeClient, FakeClock, SharedInformerFactory, flushPromises } from '@kubets/client';
+import { FakeClient, FakeClock, SharedInformerFactory, flushPromises, rfc3339 } from '@kubets/client';
 import type { EventSink } from '../controller/pod-control';
 
 export interface RecordedEvent {
@@ -73,7 +73,7 @@ export class Harness {
         phase: 'Running',
         conditions: [
           ...(cur.status?.conditions ?? []).filter((c) => c.type !== 'Ready'),
-          { type: 'Ready', status: 'True', lastTransitionTime: new Date(readySince).toISOString().replace(/\.\d{3}Z$/, 'Z') },
+          { type: 'Ready', status: 'True', lastTransitionTime: rfc3339(readySince) },
         ],
       };
       await ns.updateStatus(cur);

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { parseFlags, str, usage, type FlagSpec } from '@kubets/client';
 import { loadCri } from '@kubets/proto';
 import { KtsRuntime, type RuntimeOptions } from './service';
 
@@ -21,50 +22,52 @@ export interface RunningRuntime {
   done: Promise<void>;
 }
 
-const USAGE = `kts runtime [flags]
-  --listen unix:///PATH         CRI socket (default unix:///run/kts/runtime.sock)
-  --root-dir DIR                state directory (default /var/lib/kts/runtime)
-  --pod-cidr CIDR               pod CIDR for host-local IPAM (default 10.244.0.0/24)
-  --cni-bridge NAME             bridge name (default kts0)
-  --cni-bin-dir DIR             CNI plugin directory (default /usr/lib/cni)
-  --network-name NAME           CNI network name (default kts)
-  --streaming-address HOST:PORT streaming server (default 127.0.0.1:0)
-  --pod-pids-limit N            pids limit per container (default unlimited)
-  --insecure-registry HOST      pull over plain HTTP (repeatable; loopback registries always are)
-  --cgroup-root PATH            cgroupfs parent for pods without cgroup_parent (default /kubepods)
-  --runc PATH  --conmon PATH  --busybox PATH`;
+export const runtimeFlagSpecs: Record<string, FlagSpec> = {
+  listen: { type: 'string', default: 'unix:///run/kts/runtime.sock', help: 'CRI socket (unix:///PATH)' },
+  'root-dir': { type: 'string', default: '/var/lib/kts/runtime', help: 'state directory' },
+  'pod-cidr': { type: 'string', help: 'pod CIDR for host-local IPAM (default 10.244.0.0/24)' },
+  'cni-bridge': { type: 'string', help: 'bridge name (default kts0)' },
+  'cni-bin-dir': { type: 'string', help: 'CNI plugin directory (default /usr/lib/cni)' },
+  'network-name': { type: 'string', help: 'CNI network name (default kts)' },
+  'streaming-address': { type: 'string', help: 'streaming server HOST:PORT (default 127.0.0.1:0)' },
+  'pod-pids-limit': { type: 'int', help: 'pids limit per container (default unlimited)' },
+  'insecure-registry': { type: 'list', help: 'pull over plain HTTP from HOST (repeatable; loopback registries always are)' },
+  'cgroup-root': { type: 'string', help: 'cgroupfs parent for pods without cgroup_parent (default /kubepods)' },
+  runc: { type: 'string', help: 'path to runc' },
+  conmon: { type: 'string', help: 'path to conmon' },
+  busybox: { type: 'string', help: 'path to a static busybox' },
+};
 
-/** Parses `kts runtime` flags (`--flag value` or `--flag=value`). */
+export function runtimeUsage(): string {
+  return usage('runtime', 'A local CRI v1 runtime (runc + conmon + CNI) served over gRPC on a unix socket.', runtimeFlagSpecs);
+}
+
+/** Parses `kts runtime` flags (@kubets/client's parseFlags). --help throws the usage text, as before. */
 export function parseRuntimeFlags(argv: string[]): RuntimeOptions {
-  const o: RuntimeOptions = { listen: 'unix:///run/kts/runtime.sock', rootDir: '/var/lib/kts/runtime' };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? '';
-    if (a === '-h' || a === '--help') throw new Error(USAGE);
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
-    if (!m || !m[1]) throw new Error(`unexpected argument ${a}\n${USAGE}`);
-    const val = (): string => {
-      if (m[2] !== undefined) return m[2];
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`flag --${m[1]} needs a value`);
-      return v;
-    };
-    switch (m[1]) {
-      case 'listen': o.listen = val(); break;
-      case 'root-dir': o.rootDir = val(); break;
-      case 'pod-cidr': o.podCidr = val(); break;
-      case 'cni-bridge': o.cniBridge = val(); break;
-      case 'cni-bin-dir': o.cniBinDir = val(); break;
-      case 'network-name': o.networkName = val(); break;
-      case 'streaming-address': o.streamingAddress = val(); break;
-      case 'pod-pids-limit': o.podPidsLimit = Number(val()); break;
-      case 'insecure-registry': (o.insecureRegistries ??= []).push(val()); break;
-      case 'runc': o.runcPath = val(); break;
-      case 'conmon': o.conmonPath = val(); break;
-      case 'busybox': o.busyboxPath = val(); break;
-      case 'cgroup-root': o.cgroupRoot = val(); break;
-      default: throw new Error(`unknown flag --${m[1]}\n${USAGE}`);
-    }
+  if (argv.includes('-h') || argv.includes('--help')) throw new Error(runtimeUsage());
+  let parsed: ReturnType<typeof parseFlags>;
+  try {
+    parsed = parseFlags(argv, runtimeFlagSpecs);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${runtimeUsage()}`);
   }
+  const { values: v, args } = parsed;
+  if (args.length) throw new Error(`unexpected argument ${args[0]}\n${runtimeUsage()}`);
+  const o: RuntimeOptions = { listen: str(v.listen), rootDir: str(v['root-dir']) };
+  const strings: Array<[string, 'podCidr' | 'cniBridge' | 'cniBinDir' | 'networkName' | 'streamingAddress' | 'runcPath' | 'conmonPath' | 'busyboxPath' | 'cgroupRoot']> = [
+    ['pod-cidr', 'podCidr'],
+    ['cni-bridge', 'cniBridge'],
+    ['cni-bin-dir', 'cniBinDir'],
+    ['network-name', 'networkName'],
+    ['streaming-address', 'streamingAddress'],
+    ['runc', 'runcPath'],
+    ['conmon', 'conmonPath'],
+    ['busybox', 'busyboxPath'],
+    ['cgroup-root', 'cgroupRoot'],
+  ];
+  for (const [flag, key] of strings) if (typeof v[flag] === 'string') o[key] = v[flag];
+  if (typeof v['pod-pids-limit'] === 'number') o.podPidsLimit = v['pod-pids-limit'];
+  if (Array.isArray(v['insecure-registry'])) o.insecureRegistries = v['insecure-registry'];
   return o;
 }
 
@@ -111,14 +114,8 @@ export async function startRuntime(opts: RuntimeOptions, signal: AbortSignal): P
  * runtime's image store (a running runtime picks them up). Prints one line per image; returns the exit code.
  */
 export function runImageImport(argv: string[], out: (line: string) => void = (l) => console.log(l)): number {
-  let rootDir = '/var/lib/kts/runtime';
-  const files: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? '';
-    if (a === '--root-dir') rootDir = argv[++i] ?? rootDir;
-    else if (a.startsWith('--root-dir=')) rootDir = a.slice('--root-dir='.length);
-    else files.push(a);
-  }
+  const { values, args: files } = parseFlags(argv, { 'root-dir': runtimeFlagSpecs['root-dir']! });
+  const rootDir = str(values['root-dir']);
   if (!files.length) throw new Error('usage: kts image import FILE.tar [--root-dir DIR]');
   for (const f of files) {
     for (const rec of importImageTarball(rootDir, f)) out(`${rec.repoTags.join(',') || '<none>'} ${rec.id}`);

@@ -9,7 +9,7 @@ import { isSuccess } from '../framework/status';
 import type { Pod } from '../types';
 import { podKey } from '../types';
 import { type Clock, type TimerHandle, realClock } from '../util/clock';
-import { KeyedHeap } from './heap';
+import { KeyedHeap } from '@kubets/client';
 import { Nominator } from './nominator';
 
 export interface QueueOptions {

@@ -1,6 +1,8 @@
 // Label-selector matching over the LabelSelector object shape (matchLabels + matchExpressions) and over
-// NodeSelectorRequirements (In, NotIn, Exists, DoesNotExist, Gt, Lt). Selectors are compiled once per
+// NodeSelectorRequirements (In, NotIn, Exists, DoesNotExist, Gt, Lt). Parsing and semantics are @kubets/api's
+// (labelSelectorFromObject / newRequirement); selectors are compiled (api's compileRequirements) once per
 // pod so the per-node/per-pod hot loops only run closures.
+import { compileRequirements, labelSelectorFromObject, newRequirement, type LabelOperator, type LabelSelector } from '@kubets/api';
 import type { LabelSelectorView, NodeSelectorRequirementView, NodeSelectorTermView, NodeSelectorView, Node } from '../types';
 
 export type Labels = Record<string, string> | undefined;
@@ -9,55 +11,39 @@ export type Matcher = (labels: Labels) => boolean;
 export const matchNothing: Matcher = () => false;
 export const matchEverything: Matcher = () => true;
 
-function requirement(key: string, op: string, values: readonly string[] = []): Matcher {
-  switch (op) {
-    case 'In': {
-      const set = new Set(values);
-      return (l) => l !== undefined && key in l && set.has(l[key]!);
-    }
-    case 'NotIn': {
-      const set = new Set(values);
-      return (l) => l === undefined || !(key in l) || !set.has(l[key]!);
-    }
-    case 'Exists':
-      return (l) => l !== undefined && key in l;
-    case 'DoesNotExist':
-      return (l) => l === undefined || !(key in l);
-    case 'Gt':
-    case 'Lt': {
-      const bound = Number(values[0]);
-      if (values.length !== 1 || !Number.isInteger(bound)) return matchNothing;
-      return (l) => {
-        const raw = l?.[key];
-        if (raw === undefined || !/^-?\d+$/.test(raw)) return false;
-        const n = Number(raw);
-        return op === 'Gt' ? n > bound : n < bound;
-      };
-    }
-    default:
-      return matchNothing;
+const nodeSelectorOperators: Readonly<Record<string, LabelOperator>> = { In: 'In', NotIn: 'NotIn', Exists: 'Exists', DoesNotExist: 'DoesNotExist', Gt: 'GreaterThan', Lt: 'LessThan' };
+
+/**
+ * A NodeSelectorRequirement (In, NotIn, Exists, DoesNotExist, Gt, Lt) as a matcher, via @kubets/api's
+ * requirements (labels.NewRequirement validation; an invalid requirement matches nothing, as upstream).
+ * `validate: false` is for matchFields (metadata.name values are node names, not label values).
+ */
+function requirement(key: string, op: string, values: readonly string[] = [], validate = true): Matcher {
+  const operator = nodeSelectorOperators[op];
+  if (!operator) return matchNothing;
+  if (!validate) return compileRequirements([{ key, operator, values: [...values] }]);
+  try {
+    return compileRequirements([newRequirement(key, operator, [...values])]);
+  } catch {
+    return matchNothing;
   }
 }
 
-/** metav1.LabelSelectorAsSelector: nil → nothing, {} → everything. */
+/** metav1.LabelSelectorAsSelector: nil → nothing, {} → everything; an invalid selector matches nothing. */
 export function compileLabelSelector(sel: LabelSelectorView | null | undefined): Matcher {
   if (!sel) return matchNothing;
-  const parts: Matcher[] = [];
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) parts.push((l) => l !== undefined && l[k] === v);
-  for (const e of sel.matchExpressions ?? []) parts.push(requirement(e.key, e.operator, e.values));
-  if (parts.length === 0) return matchEverything;
-  if (parts.length === 1) return parts[0]!;
-  return (l) => {
-    for (const p of parts) if (!p(l)) return false;
-    return true;
-  };
+  try {
+    return compileRequirements(labelSelectorFromObject(sel as LabelSelector));
+  } catch {
+    return matchNothing;
+  }
 }
 
 /** A plain map selector (Service/RC spec.selector): empty map selects nothing here (as upstream's spreading). */
 export function compileMapSelector(sel: Record<string, string> | undefined): Matcher {
   const entries = Object.entries(sel ?? {});
   if (entries.length === 0) return matchNothing;
-  return (l) => l !== undefined && entries.every(([k, v]) => l[k] === v);
+  return compileRequirements(entries.map(([key, v]) => ({ key, operator: 'Equals', values: [v] })));
 }
 
 function compileTerm(term: NodeSelectorTermView): ((node: Node) => boolean) | null {
@@ -66,7 +52,7 @@ function compileTerm(term: NodeSelectorTermView): ((node: Node) => boolean) | nu
   if (exprs.length === 0 && fields.length === 0) return null; // an empty term matches no objects
   const em = exprs.map((e) => requirement(e.key, e.operator, e.values));
   const fm = fields.map((f: NodeSelectorRequirementView) =>
-    f.key === 'metadata.name' && (f.operator === 'In' || f.operator === 'NotIn') ? requirement(f.key, f.operator, f.values) : matchNothing,
+    f.key === 'metadata.name' && (f.operator === 'In' || f.operator === 'NotIn') ? requirement(f.key, f.operator, f.values, false) : matchNothing,
   );
   return (node) => {
     const labels = node.metadata.labels;

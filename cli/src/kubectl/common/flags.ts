@@ -15,6 +15,8 @@ export interface KParsed {
   args: string[];
   /** Arguments after `--` (undefined when there was no `--`). */
   rest: string[] | undefined;
+  /** Names of the flags given on the command line. */
+  given: Set<string>;
 }
 
 /** Flags every kubectl command takes. */
@@ -113,7 +115,7 @@ export function parseKubectlFlags(argv: string[], own: Record<string, KFlag>): K
     }
     args.push(a);
   }
-  return { values, args, rest };
+  return { values, args, rest, given: seen };
 }
 
 export const s = (v: unknown, d = ''): string => (typeof v === 'string' ? v : d);

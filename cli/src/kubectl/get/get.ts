@@ -58,7 +58,7 @@ async function get(ctx: Ctx, p: KParsed): Promise<number> {
         for (const it of (list.items as J[] | undefined) ?? []) objs.push(withType(it, r, b(p.values['show-managed-fields'])));
       }
     }
-    if (objs.length || output !== 'name') ctx.io.out.write(printObjects(output, objs, single));
+    if (objs.length || (output !== 'name' && !output.startsWith('custom-columns'))) ctx.io.out.write(printObjects(output, objs, single, b(p.values['no-headers'])));
     return code;
   }
   const opts = (r: ResourceRequest): TableOptions => ({

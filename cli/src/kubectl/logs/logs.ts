@@ -3,6 +3,7 @@ import type { Ctx, CommandSpec } from '../common/context';
 import { b, n, s, type KParsed } from '../common/flags';
 import { resourcePath } from '../common/discovery';
 import { pickContainer, resolvePod } from '../common/pods';
+import { isNotFound } from '../common/errors';
 
 type J = Record<string, unknown>;
 
@@ -23,7 +24,14 @@ export const logsSpec: CommandSpec = {
 async function logs(ctx: Ctx, p: KParsed): Promise<number> {
   const [target, containerArg] = p.args;
   if (!target) throw new Error('expected POD or TYPE/NAME is a required argument for the logs command');
-  const pod = await resolvePod(ctx, target);
+  let pod: J;
+  try {
+    pod = await resolvePod(ctx, target);
+  } catch (e) {
+    // kubectl logs words a missing pod its own way
+    if (isNotFound(e) && !target.includes('/')) throw new Error(`error from server (NotFound): pods "${target}" not found in namespace "${ctx.namespace}"`);
+    throw e;
+  }
   const meta = (pod.metadata ?? {}) as J;
   const container = pickContainer(ctx, pod, s(p.values.container) || containerArg || '');
   const tail = n(p.values.tail, -1);

@@ -18,6 +18,7 @@ export const scaleSpec: CommandSpec = {
 
 async function scale(ctx: Ctx, p: KParsed): Promise<number> {
   const replicas = n(p.values.replicas, -1);
+  if (!p.given.has('replicas')) throw new Error('required flag(s) "replicas" not set');
   if (replicas < 0) throw new Error('The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
   const { reqs } = await resourceRequests(ctx, p.args);
   for (const { res, names } of reqs) {

@@ -2,6 +2,7 @@
 // at each scheduled time (honouring startingDeadlineSeconds, concurrencyPolicy Allow/Forbid/Replace and suspend),
 // tracks status.active / lastScheduleTime / lastSuccessfulTime, and deletes finished Jobs beyond
 // successfulJobsHistoryLimit / failedJobsHistoryLimit. Requeues itself at the next scheduled time.
+import { rfc3339 } from '@kubets/client';
 import { CronJobKind, JobKind, hasReason, type CronJob, type Job, type ReadOnly } from '@kubets/api';
 import type { Informer, KubeClient, ResourceInterface } from '@kubets/client';
 import { BaseController, type BaseControllerOptions } from '../../controller/base';
@@ -20,7 +21,6 @@ export interface CronJobControllerOptions extends BaseControllerOptions {
   recorder: EventSink;
 }
 
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const nextDelay = 100; // ms past the scheduled time, as upstream's nextScheduleDelta
 
 export function cronJobName(cj: ReadOnly<CronJob>, scheduled: number): string {

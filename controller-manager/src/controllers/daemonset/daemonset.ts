@@ -22,7 +22,7 @@ import { ControllerExpectations } from '../../controller/expectations';
 import { computeHash, semanticEqual } from '../../controller/hash';
 import type { InformerSource } from '../../controller/informer-source';
 import { controllerRefOf, objKey, refIsKind, splitObjKey } from '../../controller/owner';
-import { PodControl, podFromTemplate, type EventSink } from '../../controller/pod-control';
+import { PodControl, deletePodsExpected, podFromTemplate, type EventSink } from '../../controller/pod-control';
 import { isPodAvailable, isPodReady, podKey } from '../../controller/pod-util';
 import { ControllerRefManager, recheckController } from '../../controller/ref-manager';
 import { slowStartBatch, SlowStartInitialBatchSize } from '../../controller/slow-start';
@@ -54,6 +54,27 @@ function dsSelector(ds: DS): Requirement[] | null {
 
 export function isUpdatedPod(pod: ReadOnly<Pod>, hash: string): boolean {
   return pod.metadata.labels?.[ControllerRevisionHashLabel] === hash;
+}
+
+/**
+ * A node's live (not deleting) daemon pods split by revision (upstream findUpdatedPodsOnNode): the updated one and
+ * the old one; ok is false when there is more than one of either.
+ */
+function nodePodsByRevision(pods: readonly ReadOnly<Pod>[], hash: string): { newPod: ReadOnly<Pod> | undefined; oldPod: ReadOnly<Pod> | undefined; ok: boolean } {
+  let newPod: ReadOnly<Pod> | undefined;
+  let oldPod: ReadOnly<Pod> | undefined;
+  let ok = true;
+  for (const p of pods) {
+    if (p.metadata.deletionTimestamp) continue;
+    if (isUpdatedPod(p, hash)) {
+      if (newPod) ok = false;
+      newPod = p;
+    } else {
+      if (oldPod) ok = false;
+      oldPod = p;
+    }
+  }
+  return { newPod, oldPod, ok };
 }
 
 export class DaemonSetController extends BaseController {
@@ -259,16 +280,7 @@ export class DaemonSetController extends BaseController {
     });
     for (let i = res.successes; i < creates.length; i++) this.expectations.creationObserved(key);
     if (res.error !== undefined) errs.push(res.error);
-    await Promise.all(
-      deletes.map(async (p) => {
-        try {
-          await this.podControl.deletePod(p.metadata.namespace ?? '', p.metadata.name ?? '', ds);
-        } catch (e) {
-          this.expectations.deletionObserved(key, podKey(p));
-          if (!hasReason(e, 'NotFound')) errs.push(e);
-        }
-      }),
-    );
+    await deletePodsExpected(this.podControl, this.expectations, key, deletes, ds).catch((e: unknown) => errs.push(e));
     if (errs.length) throw errs[0];
   }
 
@@ -287,19 +299,7 @@ export class DaemonSetController extends BaseController {
     const allowed: ReadOnly<Pod>[] = [];
     const candidates: ReadOnly<Pod>[] = [];
     for (const node of eligible) {
-      const pods = (byNode.get(node.metadata.name ?? '') ?? []).filter((p) => !p.metadata.deletionTimestamp);
-      let newPod: ReadOnly<Pod> | undefined;
-      let oldPod: ReadOnly<Pod> | undefined;
-      let ok = true;
-      for (const p of pods) {
-        if (isUpdatedPod(p, hash)) {
-          if (newPod) ok = false;
-          newPod = p;
-        } else {
-          if (oldPod) ok = false;
-          oldPod = p;
-        }
-      }
+      const { newPod, oldPod, ok } = nodePodsByRevision(byNode.get(node.metadata.name ?? '') ?? [], hash);
       if (!ok) {
         numUnavailable++;
         continue;
@@ -325,19 +325,7 @@ export class DaemonSetController extends BaseController {
     let numSurge = 0;
     for (const node of eligible) {
       const nodeName = node.metadata.name ?? '';
-      const pods = (byNode.get(nodeName) ?? []).filter((p) => !p.metadata.deletionTimestamp);
-      let newPod: ReadOnly<Pod> | undefined;
-      let oldPod: ReadOnly<Pod> | undefined;
-      let ok = true;
-      for (const p of pods) {
-        if (isUpdatedPod(p, hash)) {
-          if (newPod) ok = false;
-          newPod = p;
-        } else {
-          if (oldPod) ok = false;
-          oldPod = p;
-        }
-      }
+      const { newPod, oldPod, ok } = nodePodsByRevision(byNode.get(nodeName) ?? [], hash);
       if (!ok) {
         numSurge++;
         continue;

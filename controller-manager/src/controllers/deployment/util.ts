@@ -1,4 +1,5 @@
 // Deployment helpers (pkg/controller/deployment/util): annotations, fenceposts, conditions, revisions, sorting.
+import { rfc3339 } from '@kubets/client';
 import type { Deployment, DeploymentCondition, DeploymentStatus, ReadOnly, ReplicaSet, PodTemplateSpec } from '@kubets/api';
 import { canonicalJson } from '../../controller/hash';
 
@@ -187,7 +188,7 @@ export function getCondition(status: DeploymentStatus | ReadOnly<DeploymentStatu
 }
 
 export function newCondition(type: string, status: 'True' | 'False' | 'Unknown', reason: string, message: string, now: number): DeploymentCondition {
-  const t = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const t = rfc3339(now);
   return { type, status, lastUpdateTime: t, lastTransitionTime: t, reason, message };
 }
 

@@ -1,6 +1,7 @@
 // What Endpoints and EndpointSlices share about pods behind a Service (upstream pkg/controller/util/endpoint):
 // which pods belong in endpoints, named targetPort resolution, hostnames, the services selecting a pod,
 // and the last-change-trigger-time annotation.
+import { rfc3339 } from '@kubets/client';
 import type { Pod, ReadOnly, Service, ServicePort } from '@kubets/api';
 import type { Lister } from '@kubets/client';
 
@@ -117,7 +118,7 @@ export function lastChangeTriggerTime(svc: RS, pods: readonly RP[]): string | un
       if (!Number.isNaN(t) && (Number.isNaN(best) || t > best)) best = t;
     }
   }
-  return Number.isNaN(best) ? undefined : new Date(best).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return Number.isNaN(best) ? undefined : rfc3339(best);
 }
 
 export function podTargetRef(p: RP): { kind: string; namespace: string; name: string; uid: string } {

@@ -16,12 +16,13 @@ import {
   type Pod,
   type ReadOnly,
 } from '@kubets/api';
+import { rfc3339 } from '@kubets/client';
 import type { Informer, KubeClient, ResourceInterface } from '@kubets/client';
 import { BaseController, type BaseControllerOptions } from '../../controller/base';
 import { ControllerExpectations } from '../../controller/expectations';
 import type { InformerSource } from '../../controller/informer-source';
 import { controllerRefOf, objKey, refIsKind, splitObjKey } from '../../controller/owner';
-import { PodControl, podFromTemplate, type EventSink } from '../../controller/pod-control';
+import { PodControl, deletePodsExpected, podFromTemplate, type EventSink } from '../../controller/pod-control';
 import { isPodActive, isPodReady, isPodTerminating, podKey, podsToDelete } from '../../controller/pod-util';
 import { ControllerRefManager, recheckController } from '../../controller/ref-manager';
 import { semanticEqual } from '../../controller/hash';
@@ -35,8 +36,6 @@ export interface JobControllerOptions extends BaseControllerOptions {
   informers: InformerSource;
   recorder: EventSink;
 }
-
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function jobFinished(job: ReadOnly<Job>): { type: 'Complete' | 'Failed'; time: number } | undefined {
   for (const c of job.status?.conditions ?? []) {
@@ -289,22 +288,7 @@ export class JobController extends BaseController {
   private async deletePods(job: ReadOnly<Job>, pods: readonly ReadOnly<Pod>[], key: string): Promise<number> {
     if (!pods.length) return 0;
     this.expectations.expectDeletions(key, pods.map(podKey));
-    let n = 0;
-    const errs: unknown[] = [];
-    await Promise.all(
-      pods.map(async (p) => {
-        try {
-          await this.podControl.deletePod(p.metadata.namespace ?? '', p.metadata.name ?? '', job);
-          n++;
-        } catch (e) {
-          this.expectations.deletionObserved(key, podKey(p));
-          if (hasReason(e, 'NotFound')) n++;
-          else errs.push(e);
-        }
-      }),
-    );
-    if (errs.length) throw errs[0];
-    return n;
+    return deletePodsExpected(this.podControl, this.expectations, key, pods, job);
   }
 }
 

@@ -3,7 +3,7 @@
 // backoff) until it is empty, report progress in status.conditions, then remove the finalizer through
 // namespaces/{name}/finalize. The apiserver deletes the namespace once no finalizers are left.
 import { NamespaceKind, hasReason, type KindDef, type Namespace, type ReadOnly } from '@kubets/api';
-import { RestClient, type Informer, type KubeClient, type ResourceInterface } from '@kubets/client';
+import { RestClient, type Informer, type KubeClient, type ResourceInterface, rfc3339 } from '@kubets/client';
 import { BaseController, type BaseControllerOptions } from '../../controller/base';
 import { errMessage, type EventSink } from '../../controller/pod-control';
 import type { InformerSource } from '../../controller/informer-source';
@@ -140,7 +140,7 @@ export class NamespaceController extends BaseController {
   private async updateConditions(ns: Namespace, r: ContentResult): Promise<Namespace> {
     const want = deletionConditions(r);
     const cur = ns.status?.conditions ?? [];
-    const now = new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const now = rfc3339(this.clock.now());
     let changed = false;
     const next: Condition[] = cur.filter((c) => !want.some((w) => w.type === c.type)).map((c) => ({ ...c }));
     for (const w of want) {

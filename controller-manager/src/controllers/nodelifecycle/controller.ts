@@ -7,10 +7,12 @@
 //  - taint-based eviction: pods on a node with NoExecute taints they do not tolerate are deleted at once, those
 //    tolerating them for tolerationSeconds are deleted when that runs out (timers on the injected clock).
 // Queue keys: "node/<name>" reconciles status + taints, "evict/<ns>/<name>" deletes a pod.
+import { rfc3339 } from '@kubets/client';
 import { LeaseKind, NodeKind, PodKind, hasReason, type Lease, type Node, type NodeCondition, type Pod, type ReadOnly } from '@kubets/api';
 import type { Informer, KubeClient, Lister, ResourceInterface, TimerHandle } from '@kubets/client';
 import { BaseController, type BaseControllerOptions } from '../../controller/base';
 import { errMessage, type EventSink } from '../../controller/pod-control';
+import { podKey } from '../../controller/pod-util';
 import type { InformerSource } from '../../controller/informer-source';
 import { evictionDecision, reconcileTaints } from './taints';
 import { markPodDisrupted } from '../podgc/disruption';
@@ -41,10 +43,6 @@ interface ScheduledEviction {
 }
 
 const unknownConditionTypes = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
-
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 function readyOf(n: ReadOnly<Node>): ReadOnly<NodeCondition> | undefined {
   return n.status?.conditions?.find((c) => c.type === 'Ready');
@@ -80,7 +78,7 @@ export class NodeLifecycleController extends BaseController {
       onUpdate: (o, n) => this.observeNode(n, o),
       onDelete: (n) => {
         this.health.delete(n.metadata.name ?? '');
-        for (const p of this.podsOn(n.metadata.name ?? '')) this.cancelEviction(podKeyOf(p));
+        for (const p of this.podsOn(n.metadata.name ?? '')) this.cancelEviction(podKey(p));
       },
     });
     leaseInf.addEventHandler({
@@ -90,7 +88,7 @@ export class NodeLifecycleController extends BaseController {
     this.pods.addEventHandler({
       onAdd: (p) => this.observePod(p),
       onUpdate: (_o, p) => this.observePod(p),
-      onDelete: (p) => this.cancelEviction(podKeyOf(p)),
+      onDelete: (p) => this.cancelEviction(podKey(p)),
     });
   }
 
@@ -143,7 +141,7 @@ export class NodeLifecycleController extends BaseController {
 
   /** Taint-based eviction decision for one pod on one node. */
   private processPod(p: ReadOnly<Pod>, n: ReadOnly<Node>): void {
-    const key = podKeyOf(p);
+    const key = podKey(p);
     if (p.metadata.deletionTimestamp) {
       this.cancelEviction(key);
       return;
@@ -315,8 +313,4 @@ export class NodeLifecycleController extends BaseController {
       throw e;
     }
   }
-}
-
-function podKeyOf(p: ReadOnly<Pod>): string {
-  return `${p.metadata.namespace ?? ''}/${p.metadata.name ?? ''}`;
 }

@@ -1,6 +1,7 @@
 // Before a controller deletes a pod it did not create, it records why on the pod (PodDisruptionConditions):
 // the DisruptionTarget condition, and for pods that cannot finish on their own (node gone, never scheduled)
 // the terminal phase Failed. Used by the pod GC and the taint-eviction part of the node lifecycle controller.
+import { rfc3339 } from '@kubets/client';
 import { hasReason, type Pod, type ReadOnly } from '@kubets/api';
 import type { ResourceInterface } from '@kubets/client';
 
@@ -30,7 +31,7 @@ export async function markPodDisrupted(pods: ResourceInterface<Pod>, p: ReadOnly
     const conds = (status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
     const old = status.conditions?.find((c) => c.type === 'DisruptionTarget');
     if (!old || old.status !== 'True' || old.reason !== o.reason) {
-      conds.push({ type: 'DisruptionTarget', status: 'True', reason: o.reason, message: o.message ?? '', lastTransitionTime: new Date(o.now).toISOString().replace(/\.\d{3}Z$/, 'Z') });
+      conds.push({ type: 'DisruptionTarget', status: 'True', reason: o.reason, message: o.message ?? '', lastTransitionTime: rfc3339(o.now) });
       status.conditions = conds;
       changed = true;
     }

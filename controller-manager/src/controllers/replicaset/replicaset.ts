@@ -15,11 +15,12 @@ import {
   type ReadOnly,
   type Requirement,
 } from '@kubets/api';
+import { rfc3339 } from '@kubets/client';
 import type { Informer, KubeClient, Lister, ResourceInterface } from '@kubets/client';
 import { BaseController, type BaseControllerOptions } from '../../controller/base';
 import { ControllerExpectations } from '../../controller/expectations';
 import { controllerRefOf, objKey, refIsKind, splitObjKey } from '../../controller/owner';
-import { PodControl, podFromTemplate, errMessage, type EventSink } from '../../controller/pod-control';
+import { PodControl, deletePodsExpected, podFromTemplate, errMessage, type EventSink } from '../../controller/pod-control';
 import { isPodActive, isPodAvailable, isPodReady, podKey, podsToDelete } from '../../controller/pod-util';
 import { ControllerRefManager, recheckController } from '../../controller/ref-manager';
 import { semanticEqual } from '../../controller/hash';
@@ -257,18 +258,7 @@ export class ReplicaSetController extends BaseController {
       const victims = podsToDelete(pods, diff);
       this.logger.v(2).info('Too many replicas', { key, need: want, deleting: diff });
       this.expectations.expectDeletions(key, victims.map(podKey));
-      const errs: unknown[] = [];
-      await Promise.all(
-        victims.map(async (p) => {
-          try {
-            await this.podControl.deletePod(p.metadata.namespace ?? '', p.metadata.name ?? '', rs);
-          } catch (e) {
-            this.expectations.deletionObserved(key, podKey(p));
-            if (!hasReason(e, 'NotFound')) errs.push(e);
-          }
-        }),
-      );
-      if (errs.length) throw errs[0];
+      await deletePodsExpected(this.podControl, this.expectations, key, victims, rs);
     }
   }
 
@@ -321,7 +311,7 @@ export function calculateStatus(rs: ReadOnly<RS>, pods: readonly ReadOnly<Pod>[]
   if (manageErr !== undefined && !existing) {
     const want = rs.spec?.replicas ?? 1;
     const reason = pods.length - want < 0 ? 'FailedCreate' : 'FailedDelete';
-    conditions.push({ type: 'ReplicaFailure', status: 'True', lastTransitionTime: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'), reason, message: errMessage(manageErr) });
+    conditions.push({ type: 'ReplicaFailure', status: 'True', lastTransitionTime: rfc3339(now), reason, message: errMessage(manageErr) });
   } else if (manageErr === undefined && existing) {
     conditions = conditions.filter((c) => c.type !== 'ReplicaFailure');
   }

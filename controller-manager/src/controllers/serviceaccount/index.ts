@@ -1,21 +1,25 @@
-// ServiceAccounts controller and the token signer/verifier: public surface and the start function
-// ("serviceaccount" in --controllers). The legacy token Secret controller is intentionally absent: tokens are
-// issued on demand (TokenRequest / projected volumes) with createTokenSigner.
+// ServiceAccounts controller: public surface and the start function ("serviceaccount" in --controllers). The legacy
+// token Secret controller is intentionally absent: tokens are issued on demand (TokenRequest / projected volumes).
+// Signing, verifying and the key file conventions (<data-dir>/sa.key + sa.pub) live in @kubets/client (auth/jwt.ts),
+// shared with the apiserver.
+import { createTokenSigner, loadOrCreateServiceAccountKey, type TokenSigner } from '@kubets/client';
 import type { ControllerContext } from '../../controller/context';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ControllerDescriptor } from '../../registry';
 import { ServiceAccountsController } from './controller';
-import { createTokenSigner, loadOrCreateServiceAccountKey, type TokenSigner } from './tokens';
 
 export * from './controller';
-export * from './tokens';
 
-/** Where a generated signing key goes: options.dataDir (when the process has one), $KTS_DATA_DIR, ~/.kts/controller-manager. */
+/**
+ * The data dir holding sa.key when --service-account-private-key-file is unset: options.dataDir (when the process
+ * has one), $KTS_DATA_DIR, else ~/.kts — the same directory (and so the same <data-dir>/sa.key) that `kts up`
+ * gives the apiserver by default, so both sign with one key.
+ */
 export function serviceAccountKeyDir(options: object): string {
   const d = (options as { dataDir?: unknown }).dataDir;
   if (typeof d === 'string' && d) return d;
-  return process.env.KTS_DATA_DIR || path.join(os.homedir(), '.kts', 'controller-manager');
+  return process.env.KTS_DATA_DIR || path.join(os.homedir(), '.kts');
 }
 
 /**

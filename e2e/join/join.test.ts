@@ -1,0 +1,139 @@
+// `kts server` prints a join token; `kts agent` with a wrong token fails clearly; with the right one the bootstrap
+// endpoint hands out a kubeconfig and the agent (in a network namespace this test creates) registers a Ready node.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ktsCommand, spawnKts, type KtsProcess } from '../harness/kts';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const n = 100 + (process.pid % 100); // 172.30.<n>.0/24 for the node network, 10.<n>.0.0/16 for pods
+const bridge = `ktsj${n}`;
+const ns = `ktsj${n}-node`;
+const hostIP = `172.30.${n}.1`;
+const nodeIP = `172.30.${n}.10`;
+const nodeName = `join-node-${n}`;
+
+function sh(cmd: string, args: string[]): void {
+  try {
+    execFileSync(cmd, args, { stdio: 'ignore' });
+  } catch {
+    /* best effort */
+  }
+}
+
+async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function exited(p: ChildProcess): Promise<number | null> {
+  return p.exitCode !== null ? Promise.resolve(p.exitCode) : new Promise((r) => p.once('exit', (code) => r(code)));
+}
+
+describe('kts server / kts agent join', () => {
+  let dataDir: string;
+  let server: KtsProcess;
+  let serverUrl = '';
+  let token = '';
+  let agent: ChildProcess | undefined;
+  let agentOut = '';
+
+  beforeAll(async () => {
+    execFileSync('sh', [path.join(repoRoot, 'deploy', 'net-guard.sh'), 'apply']);
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kts-join-'));
+    // the node's network: a bridge with the server's address, a netns with the node's; no default route anywhere
+    sh('ip', ['netns', 'del', ns]);
+    sh('ip', ['link', 'del', bridge]);
+    execFileSync('sh', ['-c', [
+      `ip link add ${bridge} type bridge`, `ip addr add ${hostIP}/24 dev ${bridge}`, `ip link set ${bridge} up`,
+      `ip netns add ${ns}`, `ip link add v${bridge} type veth peer name eth0 netns ${ns}`, `ip link set v${bridge} master ${bridge} up`,
+      `ip -n ${ns} addr add ${nodeIP}/24 dev eth0`, `ip -n ${ns} link set eth0 up`, `ip -n ${ns} link set lo up`,
+    ].join(' && ')]);
+    server = spawnKts(['server', `--data-dir=${dataDir}`, `--bind-address=${hostIP}`, '--port=0', `--cluster-cidr=10.${n}.0.0/16`]);
+    await server.waitFor(/kts agent --server (\S+) --token (\S+)/, 90_000);
+    const m = /kts agent --server (\S+) --token (\S+)/.exec(server.output())!;
+    serverUrl = m[1]!;
+    token = m[2]!;
+  });
+
+  afterAll(async () => {
+    if (agent && agent.exitCode === null) {
+      agent.kill('SIGTERM');
+      const t = setTimeout(() => agent?.kill('SIGKILL'), 40_000);
+      await exited(agent);
+      clearTimeout(t);
+    }
+    await server?.stop('SIGTERM');
+    sh('sh', ['-c', `ip netns pids ${ns} 2>/dev/null | xargs -r kill -9`]);
+    sh('ip', ['netns', 'del', ns]);
+    sh('ip', ['link', 'del', bridge]);
+    const mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((p) => dataDir && p.startsWith(dataDir));
+    for (const p of mounts.sort().reverse()) sh('umount', ['-l', p]);
+    for (const h of fs.readdirSync('/sys/fs/cgroup')) sh('rmdir', [path.join('/sys/fs/cgroup', h, `kubepods-join${n}`)]);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints a join token and the agent command, and stores the token', () => {
+    expect(token).toMatch(/^kts-[0-9a-f]{6}\.[0-9a-f]{64}$/);
+    expect(serverUrl).toMatch(new RegExp(`^http://${hostIP.replace(/\./g, '\\.')}:\\d+$`));
+    expect(fs.readFileSync(path.join(dataDir, 'server', 'token'), 'utf8').trim()).toBe(token);
+    expect(fs.statSync(path.join(dataDir, 'server', 'token')).mode & 0o077).toBe(0);
+  });
+
+  it('rejects a wrong token with 401 and a Status body', async () => {
+    const res = await fetch(`${serverUrl}/kts/v1/bootstrap`, { method: 'POST', headers: { Authorization: `Bearer kts-000000.${'0'.repeat(64)}` } });
+    expect(res.status).toBe(401);
+    const body = (await res.json()) as { kind: string; reason: string; code: number };
+    expect(body).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 });
+  });
+
+  it('an agent with a wrong token exits 1 with a clear message', async () => {
+    const bad = spawnKts(['agent', `--server=${serverUrl}`, `--token=kts-000000.${'0'.repeat(64)}`, `--data-dir=${path.join(dataDir, 'bad')}`]);
+    const timer = setTimeout(() => bad.proc.kill('SIGKILL'), 60_000);
+    const code = await exited(bad.proc);
+    clearTimeout(timer);
+    expect(code).toBe(1);
+    expect(bad.output()).toContain('kts agent: the server rejected the join token (401 Unauthorized)');
+    expect(fs.existsSync(path.join(dataDir, 'bad', 'agent', 'kubeconfig'))).toBe(false);
+  });
+
+  it('returns a kubeconfig for the right token', async () => {
+    const res = await fetch(`${serverUrl}/kts/v1/bootstrap?nodeName=${nodeName}`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { kind: string; credential: string; kubeconfig: { clusters: Array<{ cluster: { server: string } }>; users: Array<{ name: string; user: { token?: string } }> } };
+    expect(body.kind).toBe('BootstrapResponse');
+    expect(body.kubeconfig.clusters[0]!.cluster.server).toBe(serverUrl);
+    expect(body.kubeconfig.users[0]!.name).toBe(`system:node:${nodeName}`);
+    expect(body.kubeconfig.users[0]!.user.token).toBeTruthy();
+  });
+
+  it('an agent with the right token writes its kubeconfig and registers a Ready node', async () => {
+    const agentDir = path.join(dataDir, 'agent-node');
+    const { cmd, argv } = ktsCommand([
+      'agent', `--server=${serverUrl}`, `--token=${token}`, `--data-dir=${agentDir}`, `--node-name=${nodeName}`, `--node-ip=${nodeIP}`,
+      `--pod-cidr=10.${n}.1.0/24`, `--cluster-cidr=10.${n}.0.0/16`, `--cni-bridge=ktsj${n}p`, `--cgroup-root=/kubepods-join${n}`, '--remove-pods-on-exit',
+    ]);
+    agent = spawn('nsenter', [`--net=/run/netns/${ns}`, cmd, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+    agent.stdout?.on('data', (d: Buffer) => (agentOut += d.toString()));
+    agent.stderr?.on('data', (d: Buffer) => (agentOut += d.toString()));
+    const kubeconfig = path.join(agentDir, 'agent', 'kubeconfig');
+    await waitFor(async () => (fs.existsSync(kubeconfig) ? true : agent!.exitCode !== null ? Promise.reject(new Error(agentOut)) : undefined), 60_000, 'agent kubeconfig');
+    expect(fs.readFileSync(kubeconfig, 'utf8')).toContain(`server: ${serverUrl}`);
+    const node = await waitFor(async () => {
+      if (agent!.exitCode !== null) throw new Error(`agent exited ${agent!.exitCode}:\n${agentOut}`);
+      const res = await fetch(`${serverUrl}/api/v1/nodes/${nodeName}`);
+      if (res.status !== 200) return undefined;
+      const o = (await res.json()) as { status?: { conditions?: Array<{ type: string; status: string }>; addresses?: Array<{ type: string; address: string }> } };
+      return o.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? o : undefined;
+    }, 90_000, `node ${nodeName} Ready`).catch((e: Error) => {
+      throw new Error(`${e.message}\n--- agent output ---\n${agentOut.slice(-4000)}`);
+    });
+    expect(node.status?.addresses).toEqual(expect.arrayContaining([{ type: 'InternalIP', address: nodeIP }]));
+  });
+});
