@@ -73,6 +73,8 @@ export const startControllerManager: ComponentStarter = async (ctx) => {
     '--bind-address=127.0.0.1',
     `--secure-port=${port}`,
     '--allocate-node-cidrs=true',
+    // The API server generates this key on first start; both sign and verify service-account tokens with it.
+    `--service-account-private-key-file=${path.join(ctx.dataDir, 'sa.key')}`,
     `--cluster-cidr=${ctx.clusterCIDR}`,
     `--v=${ctx.verbosity}`,
     ...(ctx.controllerManagerArgs ?? []),

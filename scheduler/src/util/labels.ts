@@ -11,7 +11,14 @@ export type Matcher = (labels: Labels) => boolean;
 export const matchNothing: Matcher = () => false;
 export const matchEverything: Matcher = () => true;
 
-const nodeSelectorOperators: Readonly<Record<string, LabelOperator>> = { In: 'In', NotIn: 'NotIn', Exists: 'Exists', DoesNotExist: 'DoesNotExist', Gt: 'GreaterThan', Lt: 'LessThan' };
+const nodeSelectorOperators: ReadonlyMap<string, LabelOperator> = new Map([
+  ['In', 'In'],
+  ['NotIn', 'NotIn'],
+  ['Exists', 'Exists'],
+  ['DoesNotExist', 'DoesNotExist'],
+  ['Gt', 'GreaterThan'],
+  ['Lt', 'LessThan'],
+]);
 
 /**
  * A NodeSelectorRequirement (In, NotIn, Exists, DoesNotExist, Gt, Lt) as a matcher, via @kubets/api's
@@ -19,7 +26,7 @@ const nodeSelectorOperators: Readonly<Record<string, LabelOperator>> = { In: 'In
  * `validate: false` is for matchFields (metadata.name values are node names, not label values).
  */
 function requirement(key: string, op: string, values: readonly string[] = [], validate = true): Matcher {
-  const operator = nodeSelectorOperators[op];
+  const operator = nodeSelectorOperators.get(op);
   if (!operator) return matchNothing;
   if (!validate) return compileRequirements([{ key, operator, values: [...values] }]);
   try {
