@@ -21,7 +21,7 @@ const RATE = Number(process.env.KTS_BENCH_RATE || 1000);
 function node(i) {
   const name = `node-${i}`;
   return {
-    metadata: { name, uid: `n${i}`, labels: { 'kubernetes.io/hostname': name } },
+    metadata: { name, uid: `n${i}`, labels: { 'kubernetes.io/hostname': name, 'topology.kubernetes.io/zone': `zone-${i % 10}` } },
     spec: {},
     status: { allocatable: { cpu: '4', memory: '32Gi', pods: '110' }, capacity: { cpu: '4', memory: '32Gi', pods: '110' } },
   };
@@ -42,7 +42,7 @@ function pct(xs, p) {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
-async function scenario(label, arrival, extra = {}) {
+async function scenario(label, arrival, extra = {}, podFn = pod, count = PODS) {
   const created = new Map();
   const latencies = [];
   let bound = 0;
@@ -57,7 +57,7 @@ async function scenario(label, arrival, extra = {}) {
       if (t0 !== undefined) latencies.push(performance.now() - t0);
       const boundPod = { ...p, spec: { ...p.spec, nodeName } };
       sched.onPodUpdate({ ...p, spec: { ...p.spec, nodeName: undefined } }, boundPod);
-      if (++bound === PODS) done();
+      if (++bound === count) done();
     },
     async updatePodStatus() {},
     createEvent() {},
@@ -65,13 +65,13 @@ async function scenario(label, arrival, extra = {}) {
   };
   sched = new Scheduler({ client, rng: Math.random, ...extra });
   for (let i = 0; i < NODES; i++) sched.onNodeAdd(node(i));
-  for (let i = 0; i < INIT; i++) sched.onPodAdd(pod('init', i, `node-${i % NODES}`));
+  for (let i = 0; i < INIT; i++) sched.onPodAdd(podFn('init', i, `node-${i % NODES}`));
   const ac = new AbortController();
   const running = sched.run(ac.signal);
   const start = performance.now();
   if (arrival === 'burst') {
-    for (let i = 0; i < PODS; i++) {
-      const p = pod('p', i);
+    for (let i = 0; i < count; i++) {
+      const p = podFn('p', i);
       created.set(p.metadata.name, performance.now());
       sched.onPodAdd(p);
     }
@@ -80,13 +80,13 @@ async function scenario(label, arrival, extra = {}) {
     let i = 0;
     await new Promise((resolve) => {
       const t = setInterval(() => {
-        const due = Math.min(PODS, Math.floor(((performance.now() - start) / 1000) * RATE));
+        const due = Math.min(count, Math.floor(((performance.now() - start) / 1000) * RATE));
         while (i < due) {
-          const p = pod('p', i++);
+          const p = podFn('p', i++);
           created.set(p.metadata.name, performance.now());
           sched.onPodAdd(p);
         }
-        if (i >= PODS) {
+        if (i >= count) {
           clearInterval(t);
           resolve();
         }
@@ -99,84 +99,79 @@ async function scenario(label, arrival, extra = {}) {
   await running;
   sched.dispose();
   console.log(
-    `${label.padEnd(28)} ${String(PODS).padStart(6)} pods in ${secs.toFixed(2)}s: ${(PODS / secs).toFixed(0)} pods/s; creation→binding p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms`,
+    `${label.padEnd(32)} ${String(count).padStart(6)} pods in ${secs.toFixed(2)}s: ${(count / secs).toFixed(0)} pods/s; creation→binding p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms`,
   );
-  return PODS / secs;
+  return { label, rate: count / secs, p50: pct(latencies, 50), p99: pct(latencies, 99) };
 }
 
-async function apiScenario() {
-  const { startTestApiServer } = require('../e2e/harness/apiserver');
-  const { RestClient, loadKubeconfig, nopLogger } = require('@kubets/client');
-  const { PodKind, NodeKind, NamespaceKind } = require('@kubets/api');
-  const { runScheduler, parseSchedulerFlags } = require('@kubets/scheduler');
-  const nodesN = Number(process.env.KTS_BENCH_API_NODES || NODES);
-  const initN = Number(process.env.KTS_BENCH_API_INIT_PODS || INIT);
-  const podsN = Number(process.env.KTS_BENCH_API_PODS || PODS);
-  const api = await startTestApiServer();
-  const client = new RestClient(loadKubeconfig(api.kubeconfig).config);
-  const ac = new AbortController();
-  let running;
-  try {
-    await client.resource(NamespaceKind).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'sched-bench' } });
-    const parallel = async (n, f, conc = 32) => {
-      let i = 0;
-      await Promise.all(Array.from({ length: conc }, async () => { while (i < n) await f(i++); }));
-    };
-    const t0 = performance.now();
-    await parallel(nodesN, (i) => client.resource(NodeKind).create({ apiVersion: 'v1', kind: 'Node', ...node(i) }));
-    await parallel(initN, (i) => client.resource(PodKind).namespace('sched-bench').create({ apiVersion: 'v1', kind: 'Pod', ...pod('init', i, `node-${i % nodesN}`) }));
-    console.log(`api: created ${nodesN} nodes and ${initN} initial pods in ${((performance.now() - t0) / 1000).toFixed(1)}s`);
-    running = runScheduler(parseSchedulerFlags([`--kubeconfig=${api.kubeconfig}`, '--leader-elect=false', '--secure-port=-1']), ac.signal, { logger: nopLogger });
-    const created = new Map();
-    const lat = [];
-    let bound = 0;
-    let done;
-    const finished = new Promise((r) => (done = r));
-    const w = await client.resource(PodKind).namespace('sched-bench').watch({ resourceVersion: '0' });
-    void (async () => {
-      for await (const ev of w) {
-        const p = ev.object;
-        if (!p.spec || !p.spec.nodeName || !p.metadata.name.startsWith('p-')) continue;
-        const c = created.get(p.metadata.name);
-        if (c === undefined || c < 0) continue;
-        lat.push(performance.now() - c);
-        created.set(p.metadata.name, -1);
-        if (++bound === podsN) done();
-      }
-    })();
-    const start = performance.now();
-    await parallel(podsN, async (i) => {
-      const body = { apiVersion: 'v1', kind: 'Pod', ...pod('p', i) };
-      const t = performance.now();
-      await client.resource(PodKind).namespace('sched-bench').create(body);
-      if (!created.has(body.metadata.name)) created.set(body.metadata.name, t);
-    });
-    const createdSecs = (performance.now() - start) / 1000;
-    await finished;
-    const secs = (performance.now() - start) / 1000;
-    w.close();
-    console.log(
-      `${'api end-to-end'.padEnd(28)} ${String(podsN).padStart(6)} pods in ${secs.toFixed(2)}s: ${(podsN / secs).toFixed(0)} pods/s (creation alone ${(podsN / createdSecs).toFixed(0)} pods/s); creation→binding p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms`,
-    );
-  } finally {
-    ac.abort();
-    await running?.catch(() => undefined);
-    client.close();
-    await api.stop();
-  }
+
+// Anti-affinity + topology spread (upstream's SchedulingPodAntiAffinity / TopologySpreading, combined): each pod
+// has a required anti-affinity on hostname against pods of its colour (4 colours, so a node holds at most one
+// pod of each) and a zone spread constraint (maxSkew 5, DoNotSchedule) over 10 zones.
+function antiPod(prefix, i, nodeName) {
+  const p = pod(prefix, i, nodeName);
+  const color = `c${i % 4}`;
+  p.metadata.labels = { app: prefix, color };
+  p.spec.affinity = {
+    podAntiAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { color } }, topologyKey: 'kubernetes.io/hostname' }],
+    },
+  };
+  p.spec.topologySpreadConstraints = [{ maxSkew: 5, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: prefix } } }];
+  return p;
 }
+
+const FULL = process.argv.includes('--full');
+const API = process.env.KTS_BENCH_API !== '0' && !process.argv.includes('--no-api');
+const f0 = (x) => (Number.isFinite(x) ? x.toFixed(0) : '-');
+const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '-');
 
 async function main() {
-  console.log(`SchedulingBasic (in-process): ${NODES} nodes, ${INIT} initial pods, ${PODS} pods to schedule; node 4 cpu/32Gi/110 pods, pod 100m/500Mi`);
-  // warm-up (JIT) on a small cluster is part of the first run; run burst twice and report the second too
-  await scenario('burst (cold)', 'burst');
-  const tput = await scenario('burst', 'burst');
-  await scenario(`paced ${RATE} pods/s`, 'paced');
-  // pods selected by a Service: the default PodTopologySpread constraints (hostname, zone) are scored
-  const svc = (l) => !!l && l.app === 'p';
-  await scenario('burst, Service-selected', 'burst', { ownerSelectors: (p) => (svc(p.metadata.labels) ? [svc] : []) });
-  console.log(`target ≥1000 pods/s: ${tput >= 1000 ? 'met' : 'NOT met'} (${(tput / 1000).toFixed(2)}x)`);
-  if (process.env.KTS_BENCH_API === '1') await apiScenario();
+  const antiPods = Number(process.env.KTS_BENCH_ANTI_PODS || (FULL ? PODS : 2000));
+  console.log(`== 1. in-process (scheduler + cache + fake binder): ${NODES} nodes, ${INIT} placed pods; node 4 cpu/32Gi/110 pods, pod 100m/500Mi`);
+  const rows = [];
+  rows.push(await scenario('SchedulingBasic (JIT warm-up)', 'burst'));
+  rows.push(await scenario('SchedulingBasic', 'burst'));
+  rows.push(await scenario(`SchedulingBasic paced ${RATE}/s`, 'paced'));
+  rows.push(await scenario('anti-affinity + zone spread', 'burst', {}, antiPod, antiPods));
+  const tput = rows[1].rate;
+  console.log(`in-process target ≥1000 pods/s: ${tput >= 1000 ? 'met' : 'NOT met'} (${(tput / 1000).toFixed(2)}x)`);
+  if (!API) return;
+
+  const { apiRun } = require('./lib/scheduler-api');
+  const nodes = Number(process.env.KTS_BENCH_API_NODES || (FULL ? 5000 : 1000));
+  const init = Number(process.env.KTS_BENCH_API_INIT_PODS || (FULL ? 1000 : 200));
+  const podsN = Number(process.env.KTS_BENCH_API_PODS || (FULL ? 10000 : 2000));
+  const heartbeatS = Number(process.env.KTS_BENCH_HEARTBEAT_S || 10);
+  console.log(`\n== 2. through the real API server: ${nodes} hollow nodes (lease heartbeat ${heartbeatS}s), ${init} placed pods, ${podsN} pods to schedule${FULL ? '' : ' (reduced shape; --full for 5000/1000/10000)'}`);
+  const storages = (process.env.KTS_BENCH_API_STORAGE || 'disk,tmpfs').split(',');
+  const results = [];
+  for (const storage of storages) {
+    const t = performance.now();
+    const r = await apiRun({ storage, nodes, init, pods: podsN, heartbeatS, makePod: pod, log: (m) => console.log(m) });
+    results.push(r);
+    console.log(`  [${storage}] etcd data on ${r.storageDesc}; run took ${((performance.now() - t) / 1000).toFixed(0)}s`);
+  }
+  console.log('\n' + ['etcd data', 'mode', 'pods', 'pods/s (bindings/s)', 'creates/s', 'p50 ms', 'p99 ms'].join(' | '));
+  for (const r of results) {
+    console.log([r.storage, 'pre-created, from sched sync', r.pods, f0(r.pre.rateFromSync), f0(r.createRate), f1(r.pre.p50) + ' (incl. wait)', f1(r.pre.p99) + ' (incl. wait)'].join(' | '));
+    console.log([r.storage, 'pre-created, first→last bind', r.pods, f0(r.pre.rateFirstToLast), '', '', ''].join(' | '));
+    console.log([r.storage, 'end-to-end (create+schedule)', r.pods, f0(r.e2e.rate), f0(r.e2e.createRate), f1(r.e2e.p50), f1(r.e2e.p99)].join(' | '));
+  }
+  console.log(`\n== 3. where the time goes (CPU seconds per process during the run; utilisation = CPU s / wall s; the machine has ${require('node:os').cpus().length} cores)`);
+  console.log(['etcd data', 'phase', 'wall s', 'scheduler', 'apiserver', 'etcd', 'hollow nodes', 'bench driver', 'total util', 'etcd writes/s', 'raw etcd puts/s @16'].join(' | '));
+  const u = (c, k) => `${c[k].toFixed(1)}s (${((c[k] / c.wall) * 100).toFixed(0)}%)`;
+  for (const r of results) {
+    for (const [phase, c] of [['pre-created binding', r.pre.cpu], ['end-to-end', r.e2e.cpu]]) {
+      const total = (c.scheduler + c.apiserver + c.etcd + c.hollow + c.bench) / c.wall;
+      console.log([r.storage, phase, c.wall.toFixed(1), u(c, 'scheduler'), u(c, 'apiserver'), u(c, 'etcd'), u(c, 'hollow'), u(c, 'bench'), `${(total * 100).toFixed(0)}%`, f0(c.etcdWritesPerSec), f0(r.rawPuts16)].join(' | '));
+    }
+  }
+  for (const r of results) {
+    const c = r.pre.cpu;
+    const schedCpuPerPod = (c.scheduler / r.pods) * 1000;
+    console.log(`[${r.storage}] scheduler CPU per pod ${schedCpuPerPod.toFixed(2)} ms → scheduler alone could bind ~${f0(1000 / schedCpuPerPod)} pods/s on one core; apiserver ${((c.apiserver / r.pods) * 1000).toFixed(2)} ms/pod, etcd ${((c.etcd / r.pods) * 1000).toFixed(2)} ms/pod`);
+  }
 }
 
 main().catch((e) => {

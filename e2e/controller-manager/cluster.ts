@@ -1,8 +1,9 @@
 // e2e helper: etcd + apiserver + the real scheduler + the controller manager + hollow nodes (client/src/hollow:
-// Node objects and Leases, bound pods reported Running+Ready after a delay, graceful deletions completed).
+// Node objects and Leases, bound pods reported Running+Ready after a delay, graceful deletions completed;
+// `hollow.stopNode(name)` makes one node's kubelet go away).
 // startFakeKubelets is a minimal stand-in kept for tests that want pods on hand-made Node objects.
 import { startTestApiServer, type TestApiServer } from '../harness/apiserver';
-import { RestClient, SharedInformerFactory, loadKubeconfig, nopLogger, runHollowNodes, defaultHollowNodeOptions, type Logger } from '@kubets/client';
+import { RestClient, SharedInformerFactory, loadKubeconfig, nopLogger, HollowNodes, defaultHollowNodeOptions, type HollowNodeOptions, type Logger } from '@kubets/client';
 import { NamespaceKind, NodeKind, PodKind, type Pod } from '@kubets/api';
 import { runScheduler, parseSchedulerFlags } from '@kubets/scheduler';
 import { runControllerManager, parseControllerManagerFlags } from '@kubets/controller-manager';
@@ -10,6 +11,8 @@ import { runControllerManager, parseControllerManagerFlags } from '@kubets/contr
 export interface TestCluster {
   api: TestApiServer;
   client: RestClient;
+  /** The hollow nodes (hollow-0 … hollow-<n-1>); stopNode(name) simulates a node whose kubelet went away. */
+  hollow: HollowNodes;
   metricsPort: () => number;
   stop(): Promise<void>;
 }
@@ -83,13 +86,15 @@ export function startFakeKubelets(client: RestClient, nodes: Set<string>, signal
   factory.start(signal);
 }
 
-export async function startTestCluster(o: { nodes?: number; kubeletDelayMs?: number; cmArgs?: string[] } = {}): Promise<TestCluster> {
+export async function startTestCluster(o: { nodes?: number; kubeletDelayMs?: number; cmArgs?: string[]; hollow?: Partial<HollowNodeOptions> } = {}): Promise<TestCluster> {
   const api = await startTestApiServer();
   const client = new RestClient(loadKubeconfig(api.kubeconfig).config);
   for (const ns of ['kube-system', 'default']) await client.resource(NamespaceKind).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as never).catch(() => undefined);
   const ac = new AbortController();
   const count = o.nodes ?? 3;
-  const hollow = runHollowNodes({ ...defaultHollowNodeOptions, kubeconfig: api.kubeconfig, count, namePrefix: 'hollow-', podStartDelayMs: o.kubeletDelayMs ?? 100, pods: '1100' }, ac.signal);
+  const hollowClient = new RestClient({ ...loadKubeconfig(api.kubeconfig).config, userAgent: 'kts-hollow-nodes' });
+  const hollowNodes = new HollowNodes(hollowClient, { ...defaultHollowNodeOptions, count, namePrefix: 'hollow-', podStartDelayMs: o.kubeletDelayMs ?? 100, pods: '1100', ...(o.hollow ?? {}) });
+  const hollowStarted = hollowNodes.start(ac.signal); // resolves once every node is registered
   await until(async () => ((await client.resource(NodeKind).list()).items.length >= count ? true : undefined), 'hollow nodes registered');
   const sched = runScheduler(parseSchedulerFlags([`--kubeconfig=${api.kubeconfig}`, '--secure-port=-1', '--leader-elect=false']), ac.signal, { logger: nopLogger });
   let port = 0;
@@ -101,10 +106,13 @@ export async function startTestCluster(o: { nodes?: number; kubeletDelayMs?: num
   return {
     api,
     client,
+    hollow: hollowNodes,
     metricsPort: () => port,
     async stop() {
       ac.abort();
-      await Promise.allSettled([sched, cm, hollow]);
+      await Promise.allSettled([sched, cm, hollowStarted]);
+      await hollowNodes.stopped();
+      hollowClient.close();
       client.close?.();
       await api.stop();
     },

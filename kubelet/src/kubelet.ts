@@ -11,6 +11,7 @@ import {
 import * as grpc from '@grpc/grpc-js';
 import { loadCri } from '@kubets/proto';
 import { startRuntime, type RunningRuntime, type RuntimeOptions } from './runtime';
+import { hierarchies } from './runtime/cgroups';
 import { startKubeletServer, criServerRuntime, type KubeletServer } from './server';
 import { connectCri, type CriRuntime } from './cri/client';
 import type { KubeletOptions } from './flags';
@@ -80,11 +81,14 @@ export async function startKubelet(opts: KubeletOptions, signal: AbortSignal, ex
   }
   const cri = extras.cri ?? connectCri(endpoint);
   let runtimeVersion = 'kts://unknown';
+  // containerID scheme in pod status: the runtime's name (upstream), except our own runtime keeps the short `kts`.
+  let idScheme = 'kts';
   let runtimeErr: string | undefined = 'container runtime status check may not have completed yet';
   for (let i = 0; i < 30 && !signal.aborted; i++) {
     try {
       const v = await cri.version();
       runtimeVersion = `${v.runtime_name}://${v.runtime_version}`;
+      idScheme = v.runtime_name && v.runtime_name !== 'kubets' ? v.runtime_name : 'kts';
       runtimeErr = undefined;
       break;
     } catch (e) {
@@ -180,6 +184,16 @@ export async function startKubelet(opts: KubeletOptions, signal: AbortSignal, ex
       event: (pod, type, reason, message) => recorder.event(pod, type, reason, message),
       envSources,
       volumeSources,
+      containerIDScheme: () => idScheme,
+      removePodCgroup: (cgroupParent) => {
+        for (const h of hierarchies()) {
+          try {
+            fs.rmdirSync(path.join(h, cgroupParent));
+          } catch {
+            /* absent (our runtime removed it), or still busy */
+          }
+        }
+      },
     },
   });
   metrics = new KubeletMetrics(registry, () => workers.counts());

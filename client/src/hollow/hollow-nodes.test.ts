@@ -125,4 +125,38 @@ describe('HollowNodes on FakeClient', () => {
     ac.abort();
     await h.stopped();
   });
+
+  it('stopNode: that node stops renewing its lease and handling its pods; the others carry on', async () => {
+    const clock = new FakeClock();
+    const fc = new FakeClient({ clock });
+    const ac = new AbortController();
+    const h = new HollowNodes(fc, opts({ count: 3, podStartDelayMs: 100 }), { clock });
+    await h.start(ac.signal);
+    const pods = fc.resource(PodKind).namespace('default');
+    const mk = (name: string, node: string): Pod => ({ metadata: { name }, spec: { containers: [{ name: 'c', image: 'pause' }], nodeName: node } }) as Pod;
+    await pods.create(mk('running-on-1', 'hollow-1'));
+    await clock.tick(200);
+    await flushPromises();
+    expect((await pods.get('running-on-1')).status?.phase).toBe('Running');
+    expect(h.stopNode('nope')).toBe(false);
+    expect(h.stopNode('hollow-1')).toBe(true);
+    expect(h.stopNode('hollow-1')).toBe(true); // idempotent
+    const renewTimes = async () => new Map((await leases(fc)).map((l) => [l.metadata.name, l.spec?.renewTime]));
+    const before = await renewTimes();
+    await pods.create(mk('new-on-1', 'hollow-1'));
+    await pods.create(mk('new-on-0', 'hollow-0'));
+    await pods.delete('running-on-1'); // graceful: deletionTimestamp set, nobody finishes it
+    await clock.tick(10_100);
+    await flushPromises();
+    const after = await renewTimes();
+    expect(after.get('hollow-1')).toBe(before.get('hollow-1'));
+    expect(after.get('hollow-0')).not.toBe(before.get('hollow-0'));
+    expect(after.get('hollow-2')).not.toBe(before.get('hollow-2'));
+    expect((await pods.get('new-on-1')).status?.phase).not.toBe('Running');
+    expect((await pods.get('new-on-0')).status?.phase).toBe('Running');
+    expect((await pods.get('running-on-1')).metadata.deletionTimestamp).toBeTruthy();
+    expect(h.stats.podsDeleted).toBe(0);
+    ac.abort();
+    await h.stopped();
+  });
 });

@@ -25,6 +25,8 @@ interface NodeState {
   uid: string | undefined;
   lease: Lease | undefined;
   busy: boolean;
+  /** stopNode(): no more lease renewals, its pods are left as they are (a kubelet that went away). */
+  stopped: boolean;
   hostIP: string;
   nextPodIP: number;
 }
@@ -70,7 +72,7 @@ export class HollowNodes {
     this.queue = new WorkQueue<string>({ clock: this.clock, name: 'hollow-pods' });
     for (let i = 0; i < o.count; i++) {
       const name = `${o.namePrefix}${i}`;
-      const st: NodeState = { index: i, name, uid: undefined, lease: undefined, busy: false, hostIP: nodeAddressing(i).internalIP, nextPodIP: 0 };
+      const st: NodeState = { index: i, name, uid: undefined, lease: undefined, busy: false, stopped: false, hostIP: nodeAddressing(i).internalIP, nextPodIP: 0 };
       this.nodes.set(name, st);
       this.order.push(st);
     }
@@ -78,6 +80,19 @@ export class HollowNodes {
 
   nodeNames(): string[] {
     return this.order.map((n) => n.name);
+  }
+
+  /**
+   * Simulates one node's kubelet going away (crash, partition): its Lease is no longer renewed and pods bound
+   * to it are neither started nor have their deletion finished. The Node object stays as it is, so the node
+   * lifecycle controller sees it go quiet. The other nodes are unaffected. Idempotent; there is no restart.
+   * Returns false when `name` is not one of these nodes.
+   */
+  stopNode(name: string): boolean {
+    const st = this.nodes.get(name);
+    if (!st) return false;
+    st.stopped = true;
+    return true;
   }
 
   /** Registers nodes and leases, starts heartbeats and the pod loop. Resolves once every node is registered. */
@@ -206,7 +221,7 @@ export class HollowNodes {
       while (this.issued < due) {
         const st = this.order[this.issued % n]!;
         this.issued++;
-        if (st.busy) continue;
+        if (st.busy || st.stopped) continue;
         st.busy = true;
         void this.limiter
           .run(() => this.createOrRenewLease(st, signal))
@@ -278,7 +293,7 @@ export class HollowNodes {
       return;
     }
     const node = pod.spec?.nodeName ? this.nodes.get(pod.spec.nodeName) : undefined;
-    if (!node) return;
+    if (!node || node.stopped) return;
     const ns = pod.metadata.namespace ?? 'default';
     if (pod.metadata.deletionTimestamp) {
       try {

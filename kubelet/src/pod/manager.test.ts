@@ -43,7 +43,7 @@ function setup() {
     workers.close();
     fs.rmSync(rootDir, { recursive: true, force: true });
   };
-  return { uid: () => uid, clock, cri, client, rootDir, events, workers, newWorkers, mkPod, current, settle, cleanup, pods };
+  return { uid: () => uid, clock, cri, client, rootDir, events, deps, workers, newWorkers, mkPod, current, settle, cleanup, pods };
 }
 
 const cs = (p: Pod, name: string) => p.status?.containerStatuses?.find((c) => c.name === name) ?? p.status?.initContainerStatuses?.find((c) => c.name === name);
@@ -174,6 +174,27 @@ describe('PodWorkers', () => {
     expect(t.client.actions.some((a) => a.verb === 'delete' && a.name === 'p')).toBe(true);
     await expect(t.current()).rejects.toMatchObject({ code: 404 });
     expect(t.cri.sandboxes.size).toBe(0);
+  });
+
+  it('a foreign runtime: containerID uses its name; pod cgroups are removed after the sandbox', async () => {
+    t.workers.close();
+    const removed: string[] = [];
+    const w = new PodWorkers({
+      deps: { ...t.deps, containerIDScheme: () => 'containerd', removePodCgroup: (cg) => void removed.push(cg) },
+      pods: t.pods,
+      resyncMs: 60_000,
+    });
+    const pod = t.mkPod({});
+    w.upsert(pod);
+    await t.settle(w);
+    const p = await t.current();
+    expect(cs(p, 'a')?.containerID).toMatch(/^containerd:\/\//);
+    expect(removed).toEqual([]);
+    w.upsert({ ...p, metadata: { ...p.metadata, deletionTimestamp: new Date(t.clock.now()).toISOString(), deletionGracePeriodSeconds: 1 } } as Pod);
+    await t.settle(w);
+    const uid = p.metadata.uid ?? '';
+    expect(removed).toEqual([`/kubepods/pod${uid}`, `/kubepods/burstable/pod${uid}`, `/kubepods/besteffort/pod${uid}`]);
+    w.close();
   });
 
   it('a restarted kubelet adopts running containers instead of restarting them', async () => {

@@ -43,6 +43,14 @@ export interface SyncDeps {
   volumeSources(pod: Pod, podIP: string): VolumeSources;
   /** Called with a container start latency sample when the pod first reaches Running. */
   onContainerStarted?(pod: Pod): void;
+  /** Scheme of status containerID (`<scheme>://<id>`): the CRI runtime's name, e.g. containerd (default kts). */
+  containerIDScheme?(): string;
+  /**
+   * Removes a pod cgroup (cgroupfs path, e.g. /kubepods/besteffort/pod<uid>) in every hierarchy, best effort. Called
+   * after the pod's sandboxes were removed: runc deletes only leaf cgroups, and a foreign CRI runtime (containerd)
+   * leaves the pod parent the kubelet named in cgroup_parent (upstream: the kubelet's pod container manager).
+   */
+  removePodCgroup?(cgroupParent: string): void;
 }
 
 interface WaitingInfo { reason: string; message: string }
@@ -76,6 +84,10 @@ export class PodSyncer {
 
   private now(): number {
     return this.d.clock.now();
+  }
+
+  private idScheme(): string {
+    return this.d.containerIDScheme?.() || 'kts';
   }
 
   private wake(rec: PodRecord, at: number): void {
@@ -301,7 +313,7 @@ export class PodSyncer {
         ...(i.message ? { message: i.message } : {}),
         startedAt: toTime(i.startedAt),
         finishedAt: toTime(i.finishedAt),
-        containerID: `kts://${i.id}`,
+        containerID: `${this.idScheme()}://${i.id}`,
       },
     });
     const w = rec.waiting.get(c.name);
@@ -330,7 +342,7 @@ export class PodSyncer {
       restartCount: cur?.restartCount ?? 0,
       image: c.image ?? '',
       imageID: cur?.imageRef ?? '',
-      ...(cur ? { containerID: `kts://${cur.id}` } : {}),
+      ...(cur ? { containerID: `${this.idScheme()}://${cur.id}` } : {}),
       started,
     } as ContainerStatus;
   }
@@ -539,6 +551,11 @@ export class PodSyncer {
       for (const c of left) {
         if (c.state === CriContainerState.RUNNING) await this.d.cri.stopContainer(c.id, 0).catch(() => undefined);
         await this.d.cri.removeContainer(c.id).catch(() => undefined);
+      }
+      // the pod cgroup (every QoS parent: an orphan's spec, hence its QoS class, is unknown)
+      if (this.d.removePodCgroup && pod.metadata.uid) {
+        const root = this.d.cgroupRoot.replace(/\/$/, '');
+        for (const qos of ['', '/burstable', '/besteffort']) this.d.removePodCgroup(`${root}${qos}/pod${pod.metadata.uid}`);
       }
     }
   }

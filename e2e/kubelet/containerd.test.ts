@@ -1,0 +1,276 @@
+// Issue 7: with containerd as the runtime, a pod runs too. Real etcd + apiserver, our kubelet with
+// --container-runtime-endpoint=unix://<containerd sock>, containerd 1.6 (temp root/state/sockets, the config from
+// notes/runtime-substrate.md §5, a CNI conflist with its own bridge kts<n> and pod CIDR 10.244.<n>.0/24), kubectl.
+// busybox and pause come from our deterministic builder, imported into containerd's k8s.io namespace; no image is
+// ever pulled (containerd's registry hosts point at 127.0.0.1:1, so a pull could not leave the machine anyway).
+// Skipped when containerd is not installed (CI installs it via deploy/install-deps.sh).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { Pod, Node } from '@kubets/api';
+import { PodKind, NodeKind } from '@kubets/api';
+import { RestClient, createLogger } from '@kubets/client';
+import { startKubelet, parseKubeletFlags, type KubeletHandle } from '@kubets/kubelet';
+import { ImageStore, ensureBuiltinImages, exportOciLayout, PAUSE_IMAGE, BUSYBOX_IMAGE } from '@kubets/kubelet/images';
+import { startTestApiServer, eventually, type TestApiServer } from '../harness/apiserver';
+import { allocNet, cleanupPortmapChains, ensureNetGuard, makeClientNetns, type TestRuntime } from '../harness/runtime';
+import { readLog } from './harness';
+
+jest.setTimeout(180_000);
+
+const hasContainerd = fs.existsSync('/usr/bin/containerd') && fs.existsSync('/usr/bin/ctr');
+if (!hasContainerd) {
+  // eslint-disable-next-line no-console
+  console.warn('e2e/kubelet/containerd.test.ts skipped: containerd is not installed (/usr/bin/containerd, /usr/bin/ctr); deploy/install-deps.sh installs it');
+}
+const maybe = hasContainerd ? describe : describe.skip;
+
+function sh(cmd: string, args: string[]): void {
+  try {
+    execFileSync(cmd, args, { stdio: 'ignore' });
+  } catch {
+    /* best effort */
+  }
+}
+
+maybe('kubelet with containerd as the CRI runtime', () => {
+  let dir = '';
+  let sock = '';
+  let n = 0;
+  let net: ReturnType<typeof allocNet> | undefined;
+  let containerd: ChildProcess | undefined;
+  let api: TestApiServer | undefined;
+  let client: RestClient | undefined;
+  let kubelet: KubeletHandle | undefined;
+  const kubeletAC = new AbortController();
+  let nodeName = '';
+  const hadRunContainerd = fs.existsSync('/run/containerd');
+  const hadVarLibCni = fs.existsSync('/var/lib/cni');
+
+  beforeAll(async () => {
+    ensureNetGuard();
+    net = allocNet(206);
+    n = net.n;
+    nodeName = `kts-e2e-ctrd-${n}`;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ktskctrd-'));
+    sock = path.join(dir, 'containerd.sock');
+    // CNI: our own bridge and pod CIDR; no ipMasq (nothing here may leave the machine).
+    fs.mkdirSync(path.join(dir, 'cni'), { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, 'cni', '10-kts.conflist'),
+      JSON.stringify({
+        cniVersion: '0.4.0',
+        name: `kts${n}`,
+        plugins: [
+          { type: 'bridge', bridge: `kts${n}`, isGateway: true, ipMasq: false, hairpinMode: true, ipam: { type: 'host-local', ranges: [[{ subnet: `10.244.${n}.0/24` }]], routes: [{ dst: '0.0.0.0/0' }], dataDir: path.join(dir, 'ipam') } },
+          { type: 'portmap', capabilities: { portMappings: true } },
+        ],
+      }),
+    );
+    // Registry hosts: every registry we name resolves to a closed local port (defence in depth: no pull is expected).
+    for (const reg of ['docker.io', 'registry.k8s.io']) {
+      fs.mkdirSync(path.join(dir, 'certs.d', reg), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'certs.d', reg, 'hosts.toml'), `server = "http://127.0.0.1:1"\n\n[host."http://127.0.0.1:1"]\n  capabilities = ["pull", "resolve"]\n`);
+    }
+    fs.writeFileSync(
+      path.join(dir, 'config.toml'),
+      `version = 2
+root = "${dir}/root"
+state = "${dir}/state"
+disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.internal.v1.tracing"]
+[grpc]
+  address = "${sock}"
+[ttrpc]
+  address = "${sock}.ttrpc"
+[plugins."io.containerd.internal.v1.opt"]
+  path = "${dir}/opt"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "${PAUSE_IMAGE}"
+  restrict_oom_score_adj = true
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "${dir}/cni"
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "${dir}/certs.d"
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+`,
+    );
+    const log = fs.openSync(path.join(dir, 'containerd.log'), 'a');
+    containerd = spawn('containerd', ['--config', path.join(dir, 'config.toml')], { stdio: ['ignore', log, log] });
+    fs.closeSync(log);
+    for (let i = 0; i < 400 && !fs.existsSync(sock); i++) await new Promise((r) => setTimeout(r, 25));
+    if (!fs.existsSync(sock)) throw new Error(`containerd did not start: ${fs.readFileSync(path.join(dir, 'containerd.log'), 'utf8').slice(-2000)}`);
+    const store = new ImageStore(path.join(dir, 'kts-images'));
+    ensureBuiltinImages(store);
+    for (const name of [BUSYBOX_IMAGE, PAUSE_IMAGE]) {
+      const layout = path.join(dir, `layout-${name.replace(/[^a-z0-9]/gi, '_')}`);
+      exportOciLayout(store, name, layout);
+      execFileSync('tar', ['-cf', `${layout}.tar`, '-C', layout, '.']);
+      execFileSync('ctr', ['-a', sock, '-n', 'k8s.io', 'images', 'import', `${layout}.tar`], { stdio: 'ignore' });
+    }
+
+    api = await startTestApiServer();
+    client = new RestClient({ server: api.url });
+    const opts = parseKubeletFlags([
+      `--root-dir=${path.join(dir, 'kubelet')}`, `--hostname-override=${nodeName}`, '--node-ip=127.0.0.1', '--address=127.0.0.1', '--port=0', '--healthz-port=0',
+      `--container-runtime-endpoint=unix://${sock}`, `--pod-cidr=10.244.${n}.0/24`, '--cluster-dns=10.96.0.10', `--cgroup-root=/ktstest${n}`,
+      '--node-status-update-frequency=2s',
+    ]);
+    kubelet = await startKubelet(opts, kubeletAC.signal, { client, logger: createLogger('kubelet', Number(process.env.KTS_E2E_V ?? -1)), disableEviction: true });
+  });
+
+  afterAll(async () => {
+    try {
+      if (client) {
+        const pods = await client.resource(PodKind).list({ fieldSelector: `spec.nodeName=${nodeName}` }).catch(() => ({ items: [] as Pod[] }));
+        for (const p of pods.items) await client.resource(PodKind).namespace(p.metadata.namespace ?? 'default').delete(p.metadata.name ?? '', { gracePeriodSeconds: 1 }).catch(() => undefined);
+        await eventually(async () => {
+          if ((await client!.resource(PodKind).list({ fieldSelector: `spec.nodeName=${nodeName}` })).items.length) throw new Error('pods remain');
+          return true;
+        }, 30_000, 250).catch(() => undefined);
+      }
+      if (kubelet) {
+        for (const s of await kubelet.cri.listPodSandbox().catch(() => [])) {
+          await kubelet.cri.stopPodSandbox(s.id).catch(() => undefined);
+          await kubelet.cri.removePodSandbox(s.id).catch(() => undefined);
+        }
+      }
+    } finally {
+      kubeletAC.abort();
+      await kubelet?.done.catch(() => undefined);
+      client?.close();
+      await api?.stop().catch(() => undefined);
+      if (containerd && containerd.exitCode === null) {
+        containerd.kill('SIGTERM');
+        await new Promise((r) => containerd!.once('exit', r));
+      }
+      if (dir) {
+        // shims exit with their containers; unmount anything left under our root
+        const mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(dir));
+        for (const m of mounts.sort().reverse()) sh('umount', ['-l', m]);
+      }
+      if (n) {
+        sh('ip', ['link', 'del', `kts${n}`]);
+        for (const h of fs.readdirSync('/sys/fs/cgroup')) {
+          const root = path.join('/sys/fs/cgroup', h, `ktstest${n}`);
+          if (!fs.existsSync(root)) continue;
+          const dirs = execFileSync('find', [root, '-depth', '-type', 'd'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+          for (const d of dirs) {
+            try {
+              fs.rmdirSync(d);
+            } catch {
+              /* busy */
+            }
+          }
+        }
+      }
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+      // Global leftovers (runc shim state, libcni cache): removed only if we created them and no other containerd runs.
+      let others = '';
+      try {
+        others = execFileSync('pgrep', ['-f', '^(/usr/bin/)?containerd( |-shim)'], { encoding: 'utf8' }).trim();
+      } catch {
+        /* none */
+      }
+      if (!others) {
+        if (!hadRunContainerd) fs.rmSync('/run/containerd', { recursive: true, force: true });
+        if (!hadVarLibCni) fs.rmSync('/var/lib/cni', { recursive: true, force: true });
+      }
+      cleanupPortmapChains();
+      net?.release();
+    }
+  });
+
+  const cs = (p: Pod, name: string) => p.status?.containerStatuses?.find((c) => c.name === name);
+  const allRunning = (p: Pod) => p.status?.phase === 'Running' && ['hello', 'web'].every((c) => !!cs(p, c)?.state?.running) && !!p.status?.podIP;
+  const cid = (p: Pod, name: string) => (cs(p, name)?.containerID ?? '').replace(/^[a-z]+:\/\//, '');
+
+  test('the node registers Ready with containerd as its runtime', async () => {
+    const node = await eventually(async () => {
+      const x = (await client!.resource(NodeKind).get(nodeName)) as Node;
+      if (x.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True') throw new Error(`not ready: ${JSON.stringify(x.status?.conditions)}`);
+      return x;
+    }, 30_000, 200);
+    expect(node.status?.nodeInfo?.containerRuntimeVersion).toMatch(/^containerd:\/\/1\./);
+    expect(node.status?.addresses).toEqual(expect.arrayContaining([{ type: 'InternalIP', address: '127.0.0.1' }]));
+    expect(kubelet!.runtime).toBeUndefined(); // no in-process runtime
+  });
+
+  test('a pod runs: Running with a pod IP, output in the CRI log and kubectl logs, httpd reachable, delete stops it', async () => {
+    const pods = client!.resource(PodKind).namespace('default');
+    await pods.create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'ctrd-hello', namespace: 'default' },
+      spec: {
+        nodeName,
+        terminationGracePeriodSeconds: 2,
+        containers: [
+          // short name, normalised by containerd to docker.io/library/busybox:latest (imported, never pulled)
+          { name: 'hello', image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'echo hello-from-containerd host=$(hostname); sleep 3600'] },
+          { name: 'web', image: BUSYBOX_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', `mkdir -p /www${n}; echo hi-ctrd > /www${n}/index.html; exec httpd -f -p 80 -h /www${n}`], ports: [{ containerPort: 80 }] },
+        ],
+      },
+    } as unknown as Pod);
+    const p = await eventually(async () => {
+      const x = await pods.get('ctrd-hello');
+      if (!allRunning(x)) throw new Error(`not running yet: ${JSON.stringify(x.status)}`);
+      return x;
+    }, 60_000, 250);
+    expect(p.status?.podIP).toMatch(new RegExp(`^10\\.244\\.${n}\\.\\d+$`));
+    expect(p.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+    expect(cs(p, 'hello')?.containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
+    expect(cs(p, 'hello')?.imageID).toMatch(/sha256:[0-9a-f]{64}/);
+
+    // the sandbox and containers are containerd's
+    const sbs = await kubelet!.cri.listPodSandbox({ 'io.kubernetes.pod.uid': p.metadata.uid ?? '' });
+    expect(sbs.length).toBe(1);
+
+    // output: the CRI log file containerd writes (log_directory + log_path from the kubelet) ...
+    const st = await kubelet!.cri.containerStatus(cid(p, 'hello'));
+    expect(path.isAbsolute(st.log_path)).toBe(true);
+    const log = await eventually(async () => {
+      const l = readLog(st.log_path);
+      if (!l.includes('hello-from-containerd')) throw new Error(`log: ${JSON.stringify(l)}`);
+      return l;
+    });
+    expect(log).toContain('hello-from-containerd host=ctrd-hello');
+    // ... and kubectl logs through the apiserver → kubelet server, which reads the same file
+    const k = await api!.kubectl(['logs', 'ctrd-hello', '-c', 'hello']);
+    expect(k.stderr).toBe('');
+    expect(k.stdout).toContain('hello-from-containerd host=ctrd-hello');
+
+    // httpd answers on the pod IP from a client netns on the same bridge
+    const c = makeClientNetns({ n, bridge: `kts${n}`, gateway: `10.244.${n}.1` } as TestRuntime);
+    try {
+      const out = await eventually(() => c.exec(['busybox', 'wget', '-qO-', `http://${p.status?.podIP}/`]), 15_000, 200);
+      expect(out).toBe('hi-ctrd\n');
+    } finally {
+      c.remove();
+    }
+
+    // deleting the pod stops it: containers and sandbox are gone from containerd, the object is removed
+    const ids = [cid(p, 'hello'), cid(p, 'web')];
+    const r = await api!.kubectl(['delete', 'pod', 'ctrd-hello', '--wait=true', '--timeout=60s']);
+    expect(r.code).toBe(0);
+    await expect(pods.get('ctrd-hello')).rejects.toMatchObject({ code: 404 });
+    expect(await kubelet!.cri.listPodSandbox({ 'io.kubernetes.pod.uid': p.metadata.uid ?? '' })).toEqual([]);
+    const left = await kubelet!.cri.listContainers({ labels: { 'io.kubernetes.pod.uid': p.metadata.uid ?? '' } });
+    expect(left.filter((x) => ids.includes(x.id) && x.state === 1)).toEqual([]);
+    expect(left).toEqual([]);
+    // no process of the pod is left (the shims exit with their tasks)
+    const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+    expect(ps).not.toContain(`httpd -f -p 80 -h /www${n}`);
+    for (const id of [...ids, ...sbs.map((s) => s.id)]) expect(ps).not.toContain(id);
+    // the pod cgroup is gone in every hierarchy
+    const podCg = `ktstest${n}/besteffort/pod${p.metadata.uid}`;
+    expect(fs.readdirSync('/sys/fs/cgroup').filter((h) => fs.existsSync(path.join('/sys/fs/cgroup', h, podCg)))).toEqual([]);
+  });
+});
