@@ -41,7 +41,10 @@ function pct(xs, p) {
 }
 
 function startChild(role, args, readyKey, timeoutMs = 600_000) {
-  const child = fork(CHILD, [role, ...args.map(String)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // KTS_BENCH_CPU_PROF=<dir>: each child writes a V8 CPU profile there (node --cpu-prof)
+  const prof = process.env.KTS_BENCH_CPU_PROF;
+  const execArgv = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`, `--cpu-prof-name=${role}.cpuprofile`] : [];
+  const child = fork(CHILD, [role, ...args.map(String)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv });
   let err = '';
   child.stderr.on('data', (c) => (err = (err + c.toString()).slice(-4000)));
   const killOnExit = () => child.exitCode === null && child.kill('SIGKILL');
@@ -211,6 +214,7 @@ async function apiRun({ storage, nodes, init, pods, heartbeatS, makeNode, makePo
     };
     const names = (prefix, n) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
     const lat = (ns) => ns.map((n) => boundAt.get(n) - created.get(n));
+    let sched;
     const procs = () => ({ etcd: etcd.pid, apiserver: apis.pid, scheduler: sched?.pid, hollow: hollow.pid });
     const snap = async () => {
       const o = { t: performance.now(), bench: selfCpu(), rev: await etcdRevision(etcd.endpoint) };
@@ -224,11 +228,23 @@ async function apiRun({ storage, nodes, init, pods, heartbeatS, makeNode, makePo
       return out;
     };
 
+    // 0) the API's own binding ceiling: pending pods bound straight from this process over pods/binding at
+    //    concurrency 32, no scheduler (what a scheduler with zero cost per pod would reach)
+    const dirN = Math.min(pods, Number(process.env.KTS_BENCH_DIRECT_PODS || pods));
+    const dirPods = [];
+    await parallel(dirN, async (i) => {
+      dirPods[i] = await podsApi.create({ apiVersion: 'v1', kind: 'Pod', ...makePod('dir', i) });
+    });
+    const d0 = await snap();
+    await parallel(dirN, (i) => podsApi.bind(`dir-${i}`, { kind: 'Node', name: `node-${(i * 7) % nodes}` }, { uid: dirPods[i].metadata.uid }));
+    const d1 = await snap();
+    res.direct = { pods: dirN, rate: dirN / ((d1.t - d0.t) / 1000), cpu: diff(d0, d1) };
+    log(`  [${storage}] API binding ceiling (no scheduler, ${dirN} pods/binding at concurrency 32): ${res.direct.rate.toFixed(0)} bindings/s`);
+
     // 1) pre-created: pods first, scheduler stopped
     const pre = names('pre', pods);
     res.createRate = await createPods('pre', pods);
     log(`  [${storage}] ${pods} pending pods created (scheduler stopped): ${res.createRate.toFixed(0)} creates/s`);
-    let sched;
     const s0 = await snap();
     sched = startChild('scheduler', [kubeconfig], 'synced', 300_000);
     cleanups.push(() => sched.stop());

@@ -36,10 +36,10 @@ function deployment(name: string): Deployment {
   };
 }
 
-const cond = (o: { status?: { conditions?: Array<{ type: string; status: string; reason?: string; lastTransitionTime?: string }> } }, type: string) =>
-  o.status?.conditions?.find((c) => c.type === type);
+type Condition = { type: string; status: string; reason?: string; lastTransitionTime?: string | null };
+const cond = (o: { status?: { conditions?: Condition[] } }, type: string): Condition | undefined => o.status?.conditions?.find((c) => c.type === type);
 const isLiveReady = (p: Pod) => !p.metadata.deletionTimestamp && p.status?.phase === 'Running' && cond(p, 'Ready')?.status === 'True';
-const seconds = (t: string | undefined) => Math.floor(Date.parse(t ?? '') / 1000);
+const seconds = (t: string | null | undefined) => Math.floor(Date.parse(t ?? '') / 1000);
 
 describe('controller-manager e2e: node failure', () => {
   let c: TestCluster;

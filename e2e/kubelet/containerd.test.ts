@@ -229,6 +229,15 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
     expect(cs(p, 'hello')?.containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
     expect(cs(p, 'hello')?.imageID).toMatch(/sha256:[0-9a-f]{64}/);
 
+    // CRI field differences: containerd masks nothing for empty masked/readonly lists (kts runtime fills defaults),
+    // so the kubelet sends upstream's defaults; containerd applies them and our cgroup parent.
+    const info = JSON.parse(execFileSync('ctr', ['-a', sock, '-n', 'k8s.io', 'containers', 'info', cid(p, 'hello')], { encoding: 'utf8' })) as { Spec: { linux: { maskedPaths?: string[]; readonlyPaths?: string[]; cgroupsPath: string } } };
+    expect(info.Spec.linux.maskedPaths).toEqual(expect.arrayContaining(['/proc/kcore', '/proc/keys']));
+    expect(info.Spec.linux.readonlyPaths).toEqual(expect.arrayContaining(['/proc/sys', '/proc/sysrq-trigger']));
+    expect(info.Spec.linux.cgroupsPath).toBe(`/ktstest${n}/besteffort/pod${p.metadata.uid}/${cid(p, 'hello')}`);
+    const kcore = await kubelet!.cri.execSync(cid(p, 'hello'), ['sh', '-c', 'wc -c < /proc/kcore'], 10);
+    expect(kcore.stdout.toString().trim()).toBe('0'); // masked: /dev/null bind mount
+
     // the sandbox and containers are containerd's
     const sbs = await kubelet!.cri.listPodSandbox({ 'io.kubernetes.pod.uid': p.metadata.uid ?? '' });
     expect(sbs.length).toBe(1);

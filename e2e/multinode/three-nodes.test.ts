@@ -139,6 +139,14 @@ describe('kts up --nodes 3', () => {
     await until(() => {
       const live = pods().filter((p) => p.phase === 'Ready' && !p.deleting && p.node !== victim.name);
       return live.length === 6 ? live : undefined;
-    }, 150_000, '6 ready pods on the remaining nodes');
+    }, 150_000, '6 ready pods on the remaining nodes').catch((e: Error) => {
+      let state = '';
+      try {
+        state = `\nnodes ${JSON.stringify(nodeReady())}\npods ${JSON.stringify(pods())}`;
+      } catch {
+        /* cluster gone */
+      }
+      throw new Error(`${e.message}${state}`);
+    });
   }, 300_000);
 });

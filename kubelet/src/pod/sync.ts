@@ -13,6 +13,7 @@ import { podDns, resolvConfText, hostsFileText, podHostname, type HostResolv } f
 import { qosClass, containerResources, podCgroupParent } from './resources';
 import { podPhase, podConditions, withTransitionTimes } from './status';
 import { Backoff } from './backoff';
+import { runtimeMaskedPaths, runtimeReadonlyPaths } from './security';
 import { ProbeState, runProbe, type ProbeKind } from './probes';
 import { setUpVolumes, podDir, VolumeError, type VolumeSources } from '../volume/volumes';
 import {
@@ -236,8 +237,8 @@ export class PodSyncer {
           readonly_rootfs: !!sc?.readOnlyRootFilesystem,
           supplemental_groups: (psc?.supplementalGroups ?? []).map(Number),
           no_new_privs: sc?.allowPrivilegeEscalation === false,
-          masked_paths: [],
-          readonly_paths: [],
+          masked_paths: runtimeMaskedPaths(sc?.procMount),
+          readonly_paths: runtimeReadonlyPaths(sc?.procMount),
         },
       },
     };
