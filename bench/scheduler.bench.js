@@ -37,6 +37,19 @@ function pod(prefix, i, nodeName) {
     status: { phase: nodeName ? 'Running' : 'Pending' },
   };
 }
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+/** CPU seconds the whole machine has been busy (every process), from /proc/stat (USER_HZ = 100). */
+function machineBusySecs() {
+  try {
+    const f = require('node:fs').readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / 100;
+  } catch {
+    return 0;
+  }
+}
 function pct(xs, p) {
   const s = Float64Array.from(xs).sort();
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
@@ -69,6 +82,8 @@ async function scenario(label, arrival, extra = {}, podFn = pod, count = PODS) {
   const ac = new AbortController();
   const running = sched.run(ac.signal);
   const start = performance.now();
+  const cpu0 = cpuNow();
+  const busy0 = machineBusySecs();
   if (arrival === 'burst') {
     for (let i = 0; i < count; i++) {
       const p = podFn('p', i);
@@ -95,11 +110,13 @@ async function scenario(label, arrival, extra = {}, podFn = pod, count = PODS) {
   }
   await finished;
   const secs = (performance.now() - start) / 1000;
+  const ownCpu = cpuNow() - cpu0;
+  const otherCpu = Math.max(0, machineBusySecs() - busy0 - ownCpu);
   ac.abort();
   await running;
   sched.dispose();
   console.log(
-    `${label.padEnd(32)} ${String(count).padStart(6)} pods in ${secs.toFixed(2)}s: ${(count / secs).toFixed(0)} pods/s; creation→binding p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms`,
+    `${label.padEnd(32)} ${String(count).padStart(6)} pods in ${secs.toFixed(2)}s: ${(count / secs).toFixed(0)} pods/s; creation→binding p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms; CPU: bench ${(ownCpu / secs * 100).toFixed(0)}%, other processes on the machine ${(otherCpu / secs * 100).toFixed(0)}% of a core`,
   );
   return { label, rate: count / secs, p50: pct(latencies, 50), p99: pct(latencies, 99) };
 }
@@ -127,7 +144,7 @@ const f0 = (x) => (Number.isFinite(x) ? x.toFixed(0) : '-');
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '-');
 
 async function main() {
-  const antiPods = Number(process.env.KTS_BENCH_ANTI_PODS || (FULL ? PODS : 2000));
+  const antiPods = Number(process.env.KTS_BENCH_ANTI_PODS || 2000);
   console.log(`== 1. in-process (scheduler + cache + fake binder): ${NODES} nodes, ${INIT} placed pods; node 4 cpu/32Gi/110 pods, pod 100m/500Mi`);
   const rows = [];
   rows.push(await scenario('SchedulingBasic (JIT warm-up)', 'burst'));
@@ -140,8 +157,8 @@ async function main() {
 
   const { apiRun } = require('./lib/scheduler-api');
   const nodes = Number(process.env.KTS_BENCH_API_NODES || (FULL ? 5000 : 1000));
-  const init = Number(process.env.KTS_BENCH_API_INIT_PODS || (FULL ? 1000 : 200));
-  const podsN = Number(process.env.KTS_BENCH_API_PODS || (FULL ? 10000 : 2000));
+  const init = Number(process.env.KTS_BENCH_API_INIT_PODS || (FULL ? 1000 : 100));
+  const podsN = Number(process.env.KTS_BENCH_API_PODS || (FULL ? 10000 : 1000));
   const heartbeatS = Number(process.env.KTS_BENCH_HEARTBEAT_S || 10);
   console.log(`\n== 2. through the real API server: ${nodes} hollow nodes (lease heartbeat ${heartbeatS}s), ${init} placed pods, ${podsN} pods to schedule${FULL ? '' : ' (reduced shape; --full for 5000/1000/10000)'}`);
   const storages = (process.env.KTS_BENCH_API_STORAGE || 'disk,tmpfs').split(',');
@@ -154,22 +171,33 @@ async function main() {
   }
   console.log('\n' + ['etcd data', 'mode', 'pods', 'pods/s (bindings/s)', 'creates/s', 'p50 ms', 'p99 ms'].join(' | '));
   for (const r of results) {
+    console.log([r.storage, `API ceiling: bench binds, no scheduler (${r.direct.pods} pods)`, r.direct.pods, f0(r.direct.rate), '', '', ''].join(' | '));
     console.log([r.storage, 'pre-created, from sched sync', r.pods, f0(r.pre.rateFromSync), f0(r.createRate), f1(r.pre.p50) + ' (incl. wait)', f1(r.pre.p99) + ' (incl. wait)'].join(' | '));
     console.log([r.storage, 'pre-created, first→last bind', r.pods, f0(r.pre.rateFirstToLast), '', '', ''].join(' | '));
     console.log([r.storage, 'end-to-end (create+schedule)', r.pods, f0(r.e2e.rate), f0(r.e2e.createRate), f1(r.e2e.p50), f1(r.e2e.p99)].join(' | '));
   }
   console.log(`\n== 3. where the time goes (CPU seconds per process during the run; utilisation = CPU s / wall s; the machine has ${require('node:os').cpus().length} cores)`);
-  console.log(['etcd data', 'phase', 'wall s', 'scheduler', 'apiserver', 'etcd', 'hollow nodes', 'bench driver', 'total util', 'etcd writes/s', 'raw etcd puts/s @16'].join(' | '));
+  console.log(['etcd data', 'phase', 'wall s', 'scheduler', 'apiserver', 'etcd', 'hollow nodes', 'bench driver', 'ours total', 'other processes', 'etcd writes/s', 'raw etcd puts/s @16'].join(' | '));
   const u = (c, k) => `${c[k].toFixed(1)}s (${((c[k] / c.wall) * 100).toFixed(0)}%)`;
   for (const r of results) {
-    for (const [phase, c] of [['pre-created binding', r.pre.cpu], ['end-to-end', r.e2e.cpu]]) {
+    for (const [phase, c] of [['API ceiling (no scheduler)', r.direct.cpu], ['pre-created binding', r.pre.cpu], ['end-to-end', r.e2e.cpu]]) {
       const total = (c.scheduler + c.apiserver + c.etcd + c.hollow + c.bench) / c.wall;
-      console.log([r.storage, phase, c.wall.toFixed(1), u(c, 'scheduler'), u(c, 'apiserver'), u(c, 'etcd'), u(c, 'hollow'), u(c, 'bench'), `${(total * 100).toFixed(0)}%`, f0(c.etcdWritesPerSec), f0(r.rawPuts16)].join(' | '));
+      console.log([r.storage, phase, c.wall.toFixed(1), u(c, 'scheduler'), u(c, 'apiserver'), u(c, 'etcd'), u(c, 'hollow'), u(c, 'bench'), `${(total * 100).toFixed(0)}%`, u(c, 'other'), f0(c.etcdWritesPerSec), f0(r.rawPuts16)].join(' | '));
     }
   }
+  console.log('\nrequests during each phase (apiserver_request_duration_seconds and etcd_request_duration_seconds deltas from the apiserver\'s /metrics; top by total time):');
+  for (const r of results) {
+    for (const [phase, c] of [['API ceiling (no scheduler)', r.direct.cpu], ['pre-created binding', r.pre.cpu]]) {
+      console.log(`  [${r.storage}] ${phase}:`);
+      for (const q of c.requests.slice(0, 8)) console.log(`      ${q.metric.padEnd(9)} ${q.what.padEnd(28)} ${f0(q.perSec).padStart(6)}/s  mean ${f1(q.meanMs).padStart(7)} ms`);
+    }
+  }
+  console.log('');
   for (const r of results) {
     const c = r.pre.cpu;
     const schedCpuPerPod = (c.scheduler / r.pods) * 1000;
+    const d = r.direct.cpu;
+    console.log(`[${r.storage}] API ceiling run: apiserver ${((d.apiserver / r.direct.pods) * 1000).toFixed(2)} ms CPU/binding, etcd ${((d.etcd / r.direct.pods) * 1000).toFixed(2)} ms/binding; ${f0(r.direct.rate)} bindings/s with the scheduler absent`);
     console.log(`[${r.storage}] scheduler CPU per pod ${schedCpuPerPod.toFixed(2)} ms → scheduler alone could bind ~${f0(1000 / schedCpuPerPod)} pods/s on one core; apiserver ${((c.apiserver / r.pods) * 1000).toFixed(2)} ms/pod, etcd ${((c.etcd / r.pods) * 1000).toFixed(2)} ms/pod`);
   }
 }

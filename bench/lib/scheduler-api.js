@@ -29,6 +29,16 @@ function cpuSecs(pid) {
     return 0;
   }
 }
+/** CPU seconds the whole machine has been busy (all processes), from /proc/stat. */
+function machineBusySecs() {
+  try {
+    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = f;
+    return (user + nice + system + irq + softirq + steal) / CLK_TCK;
+  } catch {
+    return 0;
+  }
+}
 const selfCpu = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
@@ -216,8 +226,9 @@ async function apiRun({ storage, nodes, init, pods, heartbeatS, makeNode, makePo
     const lat = (ns) => ns.map((n) => boundAt.get(n) - created.get(n));
     let sched;
     const procs = () => ({ etcd: etcd.pid, apiserver: apis.pid, scheduler: sched?.pid, hollow: hollow.pid });
+    const { scrape, delta } = require('./scheduler-metrics');
     const snap = async () => {
-      const o = { t: performance.now(), bench: selfCpu(), rev: await etcdRevision(etcd.endpoint) };
+      const o = { t: performance.now(), machine: machineBusySecs(), bench: selfCpu(), rev: await etcdRevision(etcd.endpoint), metrics: await scrape(url) };
       for (const [k, pid] of Object.entries(procs())) o[k] = pid ? cpuSecs(pid) : 0;
       return o;
     };
@@ -225,12 +236,15 @@ async function apiRun({ storage, nodes, init, pods, heartbeatS, makeNode, makePo
       const wall = (b.t - a.t) / 1000;
       const out = { wall, etcdWritesPerSec: (b.rev - a.rev) / wall };
       for (const k of ['scheduler', 'apiserver', 'etcd', 'hollow', 'bench']) out[k] = b[k] - a[k];
+      out.requests = delta(a.metrics, b.metrics, wall);
+      // everything else on the machine (other users' jobs): busy time not accounted to our processes
+      out.other = Math.max(0, b.machine - a.machine - (out.scheduler + out.apiserver + out.etcd + out.hollow + out.bench));
       return out;
     };
 
     // 0) the API's own binding ceiling: pending pods bound straight from this process over pods/binding at
     //    concurrency 32, no scheduler (what a scheduler with zero cost per pod would reach)
-    const dirN = Math.min(pods, Number(process.env.KTS_BENCH_DIRECT_PODS || pods));
+    const dirN = Math.min(pods, Number(process.env.KTS_BENCH_DIRECT_PODS || 2000));
     const dirPods = [];
     await parallel(dirN, async (i) => {
       dirPods[i] = await podsApi.create({ apiVersion: 'v1', kind: 'Pod', ...makePod('dir', i) });

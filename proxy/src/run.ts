@@ -74,7 +74,11 @@ export async function startProxy(opts: ProxyOptions, signal: AbortSignal, deps: 
     onUpdate: (_o: ReadOnly<Endpoints>, e: ReadOnly<Endpoints>) => changed(tracker.setEndpoints(e)),
     onDelete: (e: ReadOnly<Endpoints>) => changed(tracker.deleteEndpoints(e)),
   });
-  factory.start(signal);
+  // The informers stop with the caller's signal, or on a failed start.
+  const informersAC = new AbortController();
+  const stopInformers = () => informersAC.abort();
+  signal.addEventListener('abort', stopInformers, { once: true });
+  factory.start(informersAC.signal);
 
   const server = await startComponentServer({
     bindAddress: opts.metricsBindAddress,
@@ -82,19 +86,28 @@ export async function startProxy(opts: ProxyOptions, signal: AbortSignal, deps: 
     checks: { 'informers-synced': () => synced },
   });
 
-  if (!(await factory.waitForCacheSync(signal))) throw new Error('proxy: stopped before caches synced');
-  synced = true;
-  proxier.start();
-  proxier.update(tracker.servicePorts(), []);
-  await proxier.syncNow();
-  log.info('proxy started', { node: opts.hostname, mode: opts.proxyMode, metrics: server.url });
-
   let dns: DnsServer | undefined;
-  if (zone) {
-    dns = await startDnsServer({ address: opts.dnsBindAddress, port: opts.dnsPort, zone, log: (m, kv) => log.warn(m, kv) });
-    await ensureKubeDnsService(client, deps.dnsServiceIP ?? '10.96.0.10');
-    await publishDnsEndpoint(client, opts.hostname, opts.dnsBindAddress, dns.port);
-    log.info('cluster DNS serving', { address: opts.dnsBindAddress, port: dns.port, domain: opts.clusterDomain });
+  try {
+    if (!(await factory.waitForCacheSync(informersAC.signal))) throw new Error('proxy: stopped before caches synced');
+    synced = true;
+    proxier.start();
+    proxier.update(tracker.servicePorts(), []);
+    await proxier.syncNow();
+    log.info('proxy started', { node: opts.hostname, mode: opts.proxyMode, metrics: server.url });
+    if (zone) {
+      dns = await startDnsServer({ address: opts.dnsBindAddress, port: opts.dnsPort, zone, log: (m, kv) => log.warn(m, kv) });
+      await ensureKubeDnsService(client, deps.dnsServiceIP ?? '10.96.0.10');
+      await publishDnsEndpoint(client, opts.hostname, opts.dnsBindAddress, dns.port);
+      log.info('cluster DNS serving', { address: opts.dnsBindAddress, port: dns.port, domain: opts.clusterDomain });
+    }
+  } catch (e) {
+    // Release what started so far: a failed start leaves no listener or timer behind.
+    proxier.dispose();
+    stopInformers();
+    await factory.shutdown();
+    await dns?.close();
+    await server.close();
+    throw e;
   }
 
   const done = (async () => {

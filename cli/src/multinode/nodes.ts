@@ -99,10 +99,10 @@ function cgroupDirs(root: string): string[] {
  * Removes what a node leaves when its agent was killed (a clean stop removes its pods itself): container processes
  * (everything in its cgroup root), pod netns, mounts under its data dir, and its cgroups.
  */
-async function sweepNode(ctx: UpContext, p: NodeProcess): Promise<void> {
-  const dir = path.join(ctx.dataDir, 'nodes', p.name);
+async function sweepNode(ctx: UpContext, name: string): Promise<void> {
+  const dir = path.join(ctx.dataDir, 'nodes', name);
   const hierarchies = fs.existsSync('/sys/fs/cgroup') ? fs.readdirSync('/sys/fs/cgroup').map((h) => path.join('/sys/fs/cgroup', h)) : [];
-  const roots = [...hierarchies.map((h) => path.join(h, `kubepods-${p.name}`)), path.join('/sys/fs/cgroup', `kubepods-${p.name}`)].filter((d) => fs.existsSync(d));
+  const roots = [...hierarchies.map((h) => path.join(h, `kubepods-${name}`)), path.join('/sys/fs/cgroup', `kubepods-${name}`)].filter((d) => fs.existsSync(d));
   for (let round = 0; round < 3; round++) {
     let killed = 0;
     for (const r of roots) {
@@ -148,6 +148,59 @@ async function sweepNode(ctx: UpContext, p: NodeProcess): Promise<void> {
   }
 }
 
+function nodesFile(ctx: UpContext): string {
+  return path.join(ctx.dataDir, 'nodes', 'nodes.json');
+}
+
+interface RecordedNode {
+  name: string;
+  netns: string;
+  ip: string;
+  podCIDR: string;
+  pid: number;
+  bridge?: string;
+  hostVeth?: string;
+  /** routes into kts-guard that run added */
+  guardRoutes?: string[];
+}
+
+/** A previous `kts up --nodes` on this data dir that was SIGKILLed left its nodes behind: remove them first. */
+async function cleanupStale(ctx: UpContext): Promise<void> {
+  let recorded: RecordedNode[];
+  try {
+    recorded = JSON.parse(fs.readFileSync(nodesFile(ctx), 'utf8')) as RecordedNode[];
+  } catch {
+    return;
+  }
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (const r of recorded) {
+    if (alive(r.pid)) process.kill(r.pid, 'SIGKILL');
+    const pids = spawnSync('ip', ['netns', 'pids', r.netns], { encoding: 'utf8' }).stdout ?? '';
+    for (const p of pids.split('\n').filter(Boolean)) spawnSync('kill', ['-9', p], { stdio: 'ignore' });
+    await sweepNode(ctx, r.name);
+    // its containers are gone: drop the runtime's and kubelet's records of them so the new agent starts clean
+    fs.rmSync(path.join(ctx.dataDir, 'nodes', r.name, 'agent', 'kubelet'), { recursive: true, force: true });
+    spawnSync('ip', ['netns', 'del', r.netns], { stdio: 'ignore' });
+    if (r.hostVeth) spawnSync('ip', ['link', 'del', r.hostVeth], { stdio: 'ignore' });
+    spawnSync('ip', ['route', 'del', r.podCIDR, 'via', r.ip], { stdio: 'ignore' });
+  }
+  for (const c of recorded[0]?.guardRoutes ?? []) spawnSync('ip', ['route', 'del', c, 'dev', 'kts-guard'], { stdio: 'ignore' });
+  const bridge = recorded[0]?.bridge;
+  if (bridge) {
+    spawnSync('iptables', ['-D', 'FORWARD', '-i', bridge, '-o', bridge, '-m', 'comment', '--comment', 'kts multinode', '-j', 'ACCEPT'], { stdio: 'ignore' });
+    spawnSync('ip', ['link', 'del', bridge], { stdio: 'ignore' });
+  }
+  fs.rmSync(nodesFile(ctx), { force: true });
+  ctx.progress.info(`  removed ${recorded.length} stale node(s) left by an earlier run on this data dir`);
+}
+
 export interface MultiNode extends Running {
   net: ClusterNet;
   agents: NodeProcess[];
@@ -158,6 +211,7 @@ export interface MultiNode extends Running {
 export async function startNodes(ctx: UpContext, count: number, apiPort: number): Promise<MultiNode> {
   const { token } = loadOrCreateJoinToken(ctx.dataDir);
   // cluster CIDRs that no node route takes end on the empty guard bridge, never on the default route
+  await cleanupStale(ctx);
   const { applyClusterGuard } = await import('../up/guard');
   const guard = applyClusterGuard([ctx.serviceCIDR, ctx.clusterCIDR]);
   const net = await ctx.progress.step(`node network (${count} netns)`, async () => createClusterNet(count, ctx.clusterCIDR), (n) => `bridge ${n.bridge} ${n.hostIP}/24, nodes ${n.nodes.map((x) => x.ip).join(' ')}`);
@@ -167,8 +221,9 @@ export async function startNodes(ctx: UpContext, count: number, apiPort: number)
     await Promise.all(agents.map((a) => stopAgent(a)));
     await relay?.close();
     net.remove();
-    for (const a of agents) await sweepNode(ctx, a);
+    for (const a of agents) await sweepNode(ctx, a.name);
     guard.remove();
+    fs.rmSync(nodesFile(ctx), { force: true });
   };
   try {
     let serverUrl = `http://${net.hostIP}:${apiPort}`;
@@ -196,8 +251,8 @@ export async function startNodes(ctx: UpContext, count: number, apiPort: number)
       );
     }
     fs.writeFileSync(
-      path.join(ctx.dataDir, 'nodes', 'nodes.json'),
-      JSON.stringify(agents.map((a) => ({ name: a.name, netns: a.node.netns, ip: a.node.ip, podCIDR: a.node.podCIDR, pid: a.proc.pid, log: a.logFile })), null, 2) + '\n',
+      nodesFile(ctx),
+      JSON.stringify(agents.map((a) => ({ name: a.name, netns: a.node.netns, ip: a.node.ip, podCIDR: a.node.podCIDR, pid: a.proc.pid, log: a.logFile, bridge: net.bridge, hostVeth: a.node.hostVeth, guardRoutes: guard.added })), null, 2) + '\n',
     );
     return { name: `${count} nodes`, stop, net, agents, serverUrl };
   } catch (e) {

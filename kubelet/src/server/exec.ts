@@ -1,5 +1,5 @@
 // exec/attach sessions: kubectl (WebSocket channel protocols, or SPDY streams) bridged to the CRI runtime's
-// streaming endpoint (WebSocket v5.channel.k8s.io at the URL CRI Exec/Attach returned).
+// streaming endpoint (WebSocket v5.channel.k8s.io, or v4.channel.k8s.io for containerd 1.6, at the URL CRI Exec/Attach returned).
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import {
@@ -52,7 +52,9 @@ function asBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
 
 /** Connects to the runtime streaming URL and relays its channels to `client`. */
 export function connectRuntime(url: string, client: ClientSide): RuntimeInput {
-  const ws = new WebSocket(toWsUrl(url), ['v5.channel.k8s.io']);
+  // v5 (our runtime); v4 for runtimes on the older k8s streaming library (containerd 1.6), which refuse v5 with 403.
+  // v4 has no close signal: stdin EOF cannot be forwarded there.
+  const ws = new WebSocket(toWsUrl(url), ['v5.channel.k8s.io', 'v4.channel.k8s.io']);
   const pending: Buffer[] = [];
   let statusSeen = false;
   let ended = false;
@@ -60,12 +62,15 @@ export function connectRuntime(url: string, client: ClientSide): RuntimeInput {
     if (ws.readyState === ws.OPEN) ws.send(b);
     else if (ws.readyState === ws.CONNECTING) pending.push(b);
   };
+  let eofPending = false;
+  const v5 = (): boolean => ws.protocol !== 'v4.channel.k8s.io';
   ws.on('open', () => {
     for (const b of pending.splice(0)) ws.send(b);
+    if (eofPending && v5()) ws.send(Buffer.from([CH_CLOSE, CH_STDIN]));
   });
   ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
     const b = asBuffer(data);
-    if (!b.length) return;
+    if (b.length <= 1) return; // k8s wsstream opens every channel with an empty frame
     const ch = b[0];
     if (ch === CH_STDOUT || ch === CH_STDERR) client.out(ch, b.subarray(1));
     else if (ch === CH_ERROR) {
@@ -84,7 +89,10 @@ export function connectRuntime(url: string, client: ClientSide): RuntimeInput {
   });
   return {
     stdin: (b) => send(Buffer.concat([Buffer.from([CH_STDIN]), b])),
-    stdinEof: () => send(Buffer.from([CH_CLOSE, CH_STDIN])),
+    stdinEof: () => {
+      if (ws.readyState === ws.CONNECTING) eofPending = true;
+      else if (v5()) send(Buffer.from([CH_CLOSE, CH_STDIN]));
+    },
     resize: (b) => send(Buffer.concat([Buffer.from([CH_RESIZE]), b])),
     gone: () => {
       ended = true;

@@ -31,7 +31,10 @@ export async function ensureKubeDnsService(client: KubeClient, clusterIP: string
   try {
     await res.create(svc, { fieldManager: 'kts-dns' });
   } catch (e) {
-    if (!hasReason(e, 'AlreadyExists')) throw e;
+    if (hasReason(e, 'AlreadyExists')) return;
+    // Another node's proxy may have won the race for the fixed IP: then the Service exists now.
+    if (hasReason(e, 'Invalid') && (await res.get('kube-dns').then(() => true, () => false))) return;
+    throw e;
   }
 }
 
