@@ -1,14 +1,23 @@
 #!/usr/bin/env node
-// Scheduler benchmark, in-process: the SchedulingBasic shape of upstream's scheduler_perf (5,000 nodes,
-// 1,000 pods already placed, 10,000 pods to schedule) against the scheduler's own cache and queue, with a
-// fake binder that confirms bindings asynchronously the way the informer would. Reports throughput
-// (pods/s) and p50/p99 creation→binding latency, for a burst (all pods created at once), for pods
-// arriving at a fixed rate, and for pods a Service selects (default topology spreading is scored). The
-// API server is not involved: this shows whether the scheduler itself is the bottleneck.
-// Env: KTS_BENCH_NODES, KTS_BENCH_INIT_PODS, KTS_BENCH_PODS, KTS_BENCH_RATE.
-// KTS_BENCH_API=1 adds the same shape end to end: etcd + the real apiserver + runScheduler, hollow Node
-// objects, pods created over REST (KTS_BENCH_API_NODES / _INIT_PODS / _PODS, default 5000/1000/10000),
-// creation→binding measured from the create response to the watch event that shows spec.nodeName.
+// Scheduler benchmark (issue 4), upstream scheduler_perf's SchedulingBasic shape: 5,000 nodes, 1,000 pods placed,
+// 10,000 pods to schedule; node 4 cpu/32Gi/110 pods, pod 100m/500Mi.
+//  1. in-process: the Scheduler against its own cache and queue with a fake binder that confirms bindings
+//     asynchronously the way the informer would: SchedulingBasic (burst after a JIT warm-up, and paced arrivals)
+//     and an anti-affinity + zone topology-spread case. Shows what the scheduler alone can do.
+//  2. through the real API server (bench/lib/scheduler-api.js): etcd, the apiserver, hollow nodes (registered
+//     through the API) and runScheduler, each in its own process; pods created over REST, bound via
+//     pods/binding. Run once with etcd's data on disk and once on tmpfs. Reports the API's binding ceiling
+//     (this process binds pods itself, no scheduler), bindings/s with all pods pre-created before the scheduler
+//     starts, and end to end (scheduler running while pods are created): pods/s and creation→binding p50/p99.
+//  3. where the time goes: CPU seconds of scheduler / apiserver / etcd / hollow nodes / this driver (from
+//     /proc/<pid>/stat) and of every other process on the machine, etcd writes/s (revision delta), raw etcd
+//     puts/s at concurrency 16 on the same etcd, and the apiserver's request and etcd latency histograms.
+// Default: the in-process shape in full and a reduced API shape (1,000 nodes / 100 / 1,000 pods), ~3 min.
+//   node bench/scheduler.bench.js [--full] [--no-api]
+// Env: KTS_BENCH_NODES / _INIT_PODS / _PODS / _RATE / _ANTI_PODS (in-process), KTS_BENCH_API_NODES / _INIT_PODS /
+// _PODS, KTS_BENCH_API_STORAGE=disk,tmpfs, KTS_BENCH_DIRECT_PODS (API ceiling, default 2000),
+// KTS_BENCH_HEARTBEAT_S (hollow lease interval, default 10), KTS_BENCH_CPU_PROF=<dir> (V8 profiles of children),
+// KTS_BENCH_API=0 (skip the API part).
 'use strict';
 require('./lib/register-ts');
 const { Scheduler } = require('@kubets/scheduler/core/scheduler');
