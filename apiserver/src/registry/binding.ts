@@ -21,6 +21,7 @@ export async function bindPod(pods: ResourceStore, ctx: RequestContext, body: un
   const node = b.target?.name ?? '';
   if (!node) throw errors.invalid({ group: '', kind: 'Binding' }, podName, [{ reason: 'FieldValueRequired', field: 'target.name', message: 'Required value' }]);
   if (ctx.dryRun) return;
+  // One write, as upstream: spec.nodeName and the PodScheduled=True condition together.
   await pods.updateWith(
     { ...ctx, name: podName, subresource: '' },
     (pod: KubeObject) => {
@@ -31,24 +32,14 @@ export async function bindPod(pods: ResourceStore, ctx: RequestContext, body: un
       spec.nodeName = node;
       pod.spec = spec;
       if (b.metadata?.annotations) pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), ...b.metadata.annotations };
+      const status = (pod.status ?? {}) as { conditions?: { type: string; status: string; lastTransitionTime?: string; lastProbeTime?: null }[] };
+      const conds = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+      conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(new Date()) });
+      status.conditions = conds;
+      pod.status = status;
       return pod;
     },
     'Update',
-    { skipUpdateRules: true },
+    { skipUpdateRules: true, writesStatus: true },
   );
-  // PodScheduled=True goes to status through the status path.
-  await pods
-    .updateWith(
-      { ...ctx, name: podName, subresource: 'status' },
-      (pod: KubeObject) => {
-        const status = (pod.status ?? {}) as { conditions?: { type: string; status: string; lastTransitionTime?: string; lastProbeTime?: null }[] };
-        const conds = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-        conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(new Date()) });
-        status.conditions = conds;
-        pod.status = status;
-        return pod;
-      },
-      'Update',
-    )
-    .catch(() => undefined);
 }

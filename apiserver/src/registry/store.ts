@@ -182,6 +182,7 @@ export class ResourceStore {
       managedByMutate?: boolean;
       /** system writes (binding) skip update-only rules such as spec immutability */ skipUpdateRules?: boolean;
       /** subresource recorded in managedFields when it differs from ctx.subresource (scale writes the main object) */ fieldsSubresource?: string;
+      /** system writes that set spec and status together (binding: nodeName + PodScheduled in one write) */ writesStatus?: boolean;
     } = {},
   ): Promise<KubeObject> {
     const key = this.key(ctx.namespace, ctx.name);
@@ -206,7 +207,7 @@ export class ResourceStore {
       } else {
         obj = wanted;
         this.typed(obj);
-        carrySystemFields(this.def, obj, old, true);
+        carrySystemFields(this.def, obj, old, !opts.writesStatus);
       }
       obj.metadata.resourceVersion = cur.metadata.resourceVersion;
       applyAllDefaults(this.def, obj);
@@ -222,7 +223,8 @@ export class ResourceStore {
     };
     let updated: KubeObject;
     try {
-      updated = await this.storage.guaranteedUpdate(key, tryUpdate);
+      // Through the watch cache: its copy of the object saves the read (the store re-reads if it was stale).
+      updated = await (this.deps.cached?.(this.def) ?? this.storage).guaranteedUpdate(key, tryUpdate);
     } catch (e) {
       if (e instanceof DryRunDone) {
         if (hooks?.updateFailed && next && old) await hooks.updateFailed(next, old).catch(() => undefined);

@@ -229,21 +229,37 @@ export class EtcdStorage implements Storage {
     return result;
   }
 
-  async guaranteedUpdate(key: string, tryUpdate: UpdateFn, preconditions?: Preconditions): Promise<KubeObject> {
+  async guaranteedUpdate(key: string, tryUpdate: UpdateFn, preconditions?: Preconditions, cachedExisting?: KubeObject): Promise<KubeObject> {
     const info = parseKey(key, this.pathPrefix);
-    let cur = await this.getCurrent(key);
+    // A cached state saves the read; it may be stale, so anything it causes to fail is retried on a fresh read.
+    let fromCache = cachedExisting?.metadata.resourceVersion !== undefined;
+    let cur = fromCache ? { obj: cachedExisting!, modRev: toRevision(cachedExisting!.metadata.resourceVersion!) } : await this.getCurrent(key);
+    const reread = async () => {
+      fromCache = false;
+      cur = await this.getCurrent(key);
+    };
     for (;;) {
       if (!cur) throw errors.notFound(info, info.name);
-      checkUpdatePreconditions(info, cur.obj, preconditions);
-      const input = structuredClone(cur.obj);
-      const updated = await tryUpdate(input);
-      if (updated === null || updated === undefined) return cur.obj;
-      if (deepEqualIgnoringResourceVersion(updated, cur.obj)) return cur.obj;
+      let updated: KubeObject | null | undefined;
+      try {
+        checkUpdatePreconditions(info, cur.obj, preconditions);
+        updated = await tryUpdate(structuredClone(cur.obj));
+      } catch (e) {
+        if (!fromCache) throw e;
+        await reread();
+        continue;
+      }
+      if (updated === null || updated === undefined || deepEqualIgnoringResourceVersion(updated, cur.obj)) {
+        if (!fromCache) return cur.obj;
+        await reread();
+        continue;
+      }
       const value = encodeObject(updated);
       const k = Buffer.from(key);
+      const modRev = cur.modRev;
       const resp: ITxnResponse = await this.op('update', key, () =>
         this.client.kv.txn({
-          compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: cur!.modRev }],
+          compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: modRev }],
           success: [{ request_put: { key: k, value } }],
           failure: [{ request_range: { key: k } }],
         }),
@@ -252,6 +268,7 @@ export class EtcdStorage implements Storage {
         this.recordWrite(key, resp.header.revision);
         return decodeObject(value, toRevision(resp.header.revision));
       }
+      fromCache = false;
       cur = currentFromTxnFailure(resp);
     }
   }

@@ -68,8 +68,10 @@ export interface Storage {
    * Read-modify-write: compare-and-swap on the mod revision in one transaction, retrying tryUpdate on conflict.
    * If tryUpdate returns an object deep-equal to the current one, nothing is written and the current object is returned.
    * With preconditions.resourceVersion set, a stale revision fails with Conflict instead of retrying.
+   * cachedExisting (from a watch cache) is tried first instead of a read; if it turns out stale (the compare fails,
+   * or tryUpdate/preconditions reject it, or the update is a no-op) the object is re-read and the update retried.
    */
-  guaranteedUpdate(key: string, tryUpdate: UpdateFn, preconditions?: Preconditions): Promise<KubeObject>;
+  guaranteedUpdate(key: string, tryUpdate: UpdateFn, preconditions?: Preconditions, cachedExisting?: KubeObject): Promise<KubeObject>;
   /** Deletes with preconditions (uid/resourceVersion), in one transaction. Returns the last state. */
   delete(key: string, preconditions?: Preconditions, validate?: (current: KubeObject) => void): Promise<KubeObject>;
   watch(key: string, opts: WatchOptions): Promise<WatchStream>;

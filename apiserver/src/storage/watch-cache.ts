@@ -382,7 +382,8 @@ export class CachedStorage implements Storage {
   }
 
   guaranteedUpdate(key: string, tryUpdate: UpdateFn, preconditions?: Preconditions): Promise<KubeObject> {
-    return this.underlying.guaranteedUpdate(key, tryUpdate, preconditions);
+    // The cached object saves the read of a read-modify-write; the store re-reads if it was stale.
+    return this.underlying.guaranteedUpdate(key, tryUpdate, preconditions, this.isReady ? this.store.get(key) : undefined);
   }
 
   delete(key: string, preconditions?: Preconditions, validate?: (current: KubeObject) => void): Promise<KubeObject> {
