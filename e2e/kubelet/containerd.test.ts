@@ -9,15 +9,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import type { Pod, Node } from '@kubets/api';
 import { PodKind, NodeKind } from '@kubets/api';
 import { RestClient, createLogger } from '@kubets/client';
 import { startKubelet, parseKubeletFlags, type KubeletHandle } from '@kubets/kubelet';
-import { ImageStore, ensureBuiltinImages, exportOciLayout, PAUSE_IMAGE, BUSYBOX_IMAGE } from '@kubets/kubelet/images';
+import { BUSYBOX_IMAGE } from '@kubets/kubelet/images';
 import { startTestApiServer, eventually, type TestApiServer } from '../harness/apiserver';
 import { allocNet, cleanupPortmapChains, ensureNetGuard, makeClientNetns, type TestRuntime } from '../harness/runtime';
 import { readLog } from './harness';
+import { startTestContainerd } from '../harness/containerd';
 
 jest.setTimeout(180_000);
 
@@ -73,48 +74,7 @@ maybe('kubelet with containerd as the CRI runtime', () => {
       fs.mkdirSync(path.join(dir, 'certs.d', reg), { recursive: true });
       fs.writeFileSync(path.join(dir, 'certs.d', reg, 'hosts.toml'), `server = "http://127.0.0.1:1"\n\n[host."http://127.0.0.1:1"]\n  capabilities = ["pull", "resolve"]\n`);
     }
-    fs.writeFileSync(
-      path.join(dir, 'config.toml'),
-      `version = 2
-root = "${dir}/root"
-state = "${dir}/state"
-disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.internal.v1.tracing"]
-[grpc]
-  address = "${sock}"
-[ttrpc]
-  address = "${sock}.ttrpc"
-[plugins."io.containerd.internal.v1.opt"]
-  path = "${dir}/opt"
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "${PAUSE_IMAGE}"
-  restrict_oom_score_adj = true
-  stream_server_address = "127.0.0.1"
-  stream_server_port = "0"
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "/usr/lib/cni"
-    conf_dir = "${dir}/cni"
-  [plugins."io.containerd.grpc.v1.cri".registry]
-    config_path = "${dir}/certs.d"
-  [plugins."io.containerd.grpc.v1.cri".containerd]
-    snapshotter = "overlayfs"
-    default_runtime_name = "runc"
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-      runtime_type = "io.containerd.runc.v2"
-`,
-    );
-    const log = fs.openSync(path.join(dir, 'containerd.log'), 'a');
-    containerd = spawn('containerd', ['--config', path.join(dir, 'config.toml')], { stdio: ['ignore', log, log] });
-    fs.closeSync(log);
-    for (let i = 0; i < 400 && !fs.existsSync(sock); i++) await new Promise((r) => setTimeout(r, 25));
-    if (!fs.existsSync(sock)) throw new Error(`containerd did not start: ${fs.readFileSync(path.join(dir, 'containerd.log'), 'utf8').slice(-2000)}`);
-    const store = new ImageStore(path.join(dir, 'kts-images'));
-    ensureBuiltinImages(store);
-    for (const name of [BUSYBOX_IMAGE, PAUSE_IMAGE]) {
-      const layout = path.join(dir, `layout-${name.replace(/[^a-z0-9]/gi, '_')}`);
-      exportOciLayout(store, name, layout);
-      execFileSync('tar', ['-cf', `${layout}.tar`, '-C', layout, '.']);
-      execFileSync('ctr', ['-a', sock, '-n', 'k8s.io', 'images', 'import', `${layout}.tar`], { stdio: 'ignore' });
-    }
+    ({ proc: containerd } = await startTestContainerd(dir, { registryConfigDir: path.join(dir, 'certs.d') }));
 
     api = await startTestApiServer();
     client = new RestClient({ server: api.url });

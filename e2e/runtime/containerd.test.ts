@@ -3,8 +3,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { ImageStore, ensureBuiltinImages, exportOciLayout, PAUSE_IMAGE, BUSYBOX_IMAGE } from '@kubets/kubelet/images';
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { BUSYBOX_IMAGE } from '@kubets/kubelet/images';
+import { startTestContainerd } from '../harness/containerd';
 import { allocNet, cleanupPortmapChains, criClients, ensureNetGuard, makeClientNetns, type CriClients, type TestRuntime } from '../harness/runtime';
 
 jest.setTimeout(120000);
@@ -40,49 +41,9 @@ maybe('containerd as a CRI peer', () => {
         ],
       }),
     );
-    const sock = path.join(dir, 'containerd.sock');
-    fs.writeFileSync(
-      path.join(dir, 'config.toml'),
-      `version = 2
-root = "${dir}/root"
-state = "${dir}/state"
-disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.internal.v1.tracing"]
-[grpc]
-  address = "${sock}"
-[ttrpc]
-  address = "${sock}.ttrpc"
-[plugins."io.containerd.internal.v1.opt"]
-  path = "${dir}/opt"
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "${PAUSE_IMAGE}"
-  restrict_oom_score_adj = true
-  stream_server_address = "127.0.0.1"
-  stream_server_port = "0"
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "/usr/lib/cni"
-    conf_dir = "${dir}/cni"
-  [plugins."io.containerd.grpc.v1.cri".containerd]
-    snapshotter = "overlayfs"
-    default_runtime_name = "runc"
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-      runtime_type = "io.containerd.runc.v2"
-`,
-    );
-    const log = fs.openSync(path.join(dir, 'containerd.log'), 'a');
-    proc = spawn('containerd', ['--config', path.join(dir, 'config.toml')], { stdio: ['ignore', log, log] });
-    fs.closeSync(log);
-    for (let i = 0; i < 200 && !fs.existsSync(sock); i++) await new Promise((r) => setTimeout(r, 25));
-    // busybox and pause from our deterministic builder, imported as OCI layouts
-    const store = new ImageStore(path.join(dir, 'kts-images'));
-    ensureBuiltinImages(store);
-    for (const name of [BUSYBOX_IMAGE, PAUSE_IMAGE]) {
-      const layout = path.join(dir, `layout-${name.replace(/[^a-z0-9]/gi, '_')}`);
-      exportOciLayout(store, name, layout);
-      const tar = `${layout}.tar`;
-      execFileSync('tar', ['-cf', tar, '-C', layout, '.']);
-      execFileSync('ctr', ['-a', sock, '-n', 'k8s.io', 'images', 'import', tar], { stdio: 'ignore' });
-    }
-    c = criClients(sock);
+    const started = await startTestContainerd(dir);
+    proc = started.proc;
+    c = criClients(started.sock);
   });
 
   afterAll(async () => {
