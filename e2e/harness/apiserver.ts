@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { startApiServer, type RunningApiServer } from '@kubets/apiserver/server';
 import { freePort } from '@kubets/apiserver/etcd/ports';
 import { startTestEtcd, type TestEtcd } from './etcd';
+import { collectProcess } from './process';
 
 export const kubectlBinary = process.env.KTS_KUBECTL ?? (fs.existsSync('/usr/lib/google-cloud-sdk/bin/kubectl.1.32') ? '/usr/lib/google-cloud-sdk/bin/kubectl.1.32' : 'kubectl');
 
@@ -113,21 +114,8 @@ export async function startTestApiServer(): Promise<TestApiServer> {
       return server!;
     },
     kubectl(args, opts = {}) {
-      return new Promise((resolve) => {
-        const proc = spawn(kubectlBinary, [...baseArgs, ...args], { env: { ...env, ...(opts.env ?? {}) }, stdio: ['pipe', 'pipe', 'pipe'] });
-        children.add(proc);
-        let stdout = '';
-        let stderr = '';
-        proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-        proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-        const timer = setTimeout(() => proc.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
-        proc.on('close', (code) => {
-          clearTimeout(timer);
-          children.delete(proc);
-          resolve({ code: code ?? -1, stdout, stderr });
-        });
-        proc.stdin.end(opts.input ?? '');
-      });
+      const proc = spawn(kubectlBinary, [...baseArgs, ...args], { env: { ...env, ...(opts.env ?? {}) }, stdio: ['pipe', 'pipe', 'pipe'] });
+      return collectProcess(proc, children, opts);
     },
     spawnKubectl(args) {
       const proc = spawn(kubectlBinary, [...baseArgs, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });

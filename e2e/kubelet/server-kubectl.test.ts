@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { Registry } from 'prom-client';
 import type { Pod } from '@kubets/api';
 import { criPodLookup, criServerRuntime, startKubeletServer, type KubeletServer, type ServerRuntime } from '@kubets/kubelet/server';
+import { collectProcess } from '../harness/process';
 import { startTestApiServer, type TestApiServer } from '../harness/apiserver';
 import { startTestRuntime, waitFor, type TestRuntime } from '../harness/runtime';
 import { call } from '../apiserver/http';
@@ -72,25 +73,12 @@ async function startEnv(netNumber: number): Promise<Env> {
       nodeName,
       pods,
       kubectl(minor, args, opts = {}) {
-        return new Promise((resolve) => {
-          const argv = [kubectlVersion(minor), ...baseArgs(minor), ...args];
-          const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-          const proc = opts.tty
-            ? spawn('script', ['-qefc', quoted, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] })
-            : spawn(argv[0]!, argv.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'] });
-          children.add(proc);
-          let stdout = '';
-          let stderr = '';
-          proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-          proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-          const timer = setTimeout(() => proc.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
-          proc.on('close', (code) => {
-            clearTimeout(timer);
-            children.delete(proc);
-            resolve({ code: code ?? -1, stdout, stderr });
-          });
-          proc.stdin.end(opts.input ?? '');
-        });
+        const argv = [kubectlVersion(minor), ...baseArgs(minor), ...args];
+        const quoted = argv.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+        const proc = opts.tty
+          ? spawn('script', ['-qefc', quoted, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] })
+          : spawn(argv[0]!, argv.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'] });
+        return collectProcess(proc, children, opts);
       },
       spawnKubectl(minor, args) {
         const proc = spawn(kubectlVersion(minor), [...baseArgs(minor), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
