@@ -2,6 +2,7 @@
 // the others only through the API server. Each gets its own abort signal so shutdown runs in reverse order.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { execFile } from 'node:child_process';
 import { freePort } from '@kubets/apiserver';
 import type { ComponentStarter, Running, UpContext } from './up';
 
@@ -108,6 +109,8 @@ export const startNode: ComponentStarter = async (ctx) => {
     undo.push(async () => {
       runtimeAC.abort();
       await runtime.done;
+      // The pod bridge the CNI plugin made (the pods are gone by now); the next start makes it again.
+      await new Promise<void>((resolve) => execFile('ip', ['link', 'del', 'kts0'], () => resolve()));
     });
     const kubeletOpts = parseKubeletFlags([
       `--kubeconfig=${ctx.kubeconfig}`,
