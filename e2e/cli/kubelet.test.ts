@@ -1,10 +1,7 @@
 // kts logs / exec through the apiserver to a fake kubelet (HTTP for logs, WebSocket v5.channel.k8s.io for exec).
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
 import { startTestApiServer, type TestApiServer } from '../harness/apiserver';
 import { call } from '../apiserver/http';
+import { startFakeKubelet, registerFakeNodeAndPod, execSuccess, type FakeKubelet } from '../harness/fake-kubelet';
 import { PassThrough } from 'node:stream';
 import { Buffered, kubectl } from '../../cli/src/kubectl';
 import { kts } from './kts';
@@ -18,35 +15,15 @@ async function waitFor(fn: () => boolean, ms = 15_000): Promise<void> {
 }
 
 let t: TestApiServer;
-let kubelet: http.Server;
-let wss: WebSocketServer;
-const seen: string[] = [];
-const sockets = new Set<Duplex>();
+let kubelet: FakeKubelet;
+let seen: string[] = [];
 
-const ok = { metadata: {}, status: 'Success' };
+const ok = execSuccess;
 
 beforeAll(async () => {
   t = await startTestApiServer();
-  kubelet = http.createServer((req, res) => {
-    seen.push(`${req.method} ${req.url}`);
-    if (req.url?.startsWith('/containerLogs/default/runner/')) {
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.write('line one\n');
-      res.end('line two\n');
-      return;
-    }
-    res.writeHead(404);
-    res.end();
-  });
-  wss = new WebSocketServer({ noServer: true, handleProtocols: (ps) => (ps.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : false) });
-  kubelet.on('upgrade', (req, socket, head) => {
-    seen.push(`UPGRADE ${req.url}`);
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      const cmd = url.searchParams.getAll('command');
-      const send = (ch: number, data: string) => ws.send(Buffer.concat([Buffer.from([ch]), Buffer.from(data)]));
+  kubelet = await startFakeKubelet({
+    exec: (ws, cmd, send) => {
       if (cmd[0] === 'tty') {
         // report the terminal size, echo stdin, finish when stdin closes
         ws.on('message', (m: Buffer) => {
@@ -78,25 +55,16 @@ beforeAll(async () => {
         send(3, JSON.stringify(ok));
       }
       ws.close(1000);
-    });
+    },
   });
-  await new Promise<void>((r) => kubelet.listen(0, '127.0.0.1', r));
-  const port = (kubelet.address() as AddressInfo).port;
-  expect((await call(t.url, 'POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'fake-node' } })).code).toBe(201);
-  const st = await call(t.url, 'PATCH', '/api/v1/nodes/fake-node/status', { status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: port } } } }, { 'Content-Type': 'application/merge-patch+json' });
-  expect(st.code).toBe(200);
-  const p = await call(t.url, 'POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'runner', labels: { app: 'runner' } }, spec: { nodeName: 'fake-node', containers: [{ name: 'main', image: 'busybox' }, { name: 'side', image: 'busybox' }] } });
-  expect(p.code).toBe(201);
-  await call(t.url, 'PATCH', '/api/v1/namespaces/default/pods/runner/status', { status: { phase: 'Running' } }, { 'Content-Type': 'application/merge-patch+json' });
+  seen = kubelet.seen;
+  await registerFakeNodeAndPod(t.url, kubelet.port, { labels: { app: 'runner' }, containers: ['main', 'side'] });
   const d = await call(t.url, 'POST', '/apis/apps/v1/namespaces/default/deployments', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'runner' }, spec: { selector: { matchLabels: { app: 'runner' } }, template: { metadata: { labels: { app: 'runner' } }, spec: { containers: [{ name: 'main', image: 'busybox' }] } } } });
   expect(d.code).toBe(201);
 }, 90_000);
 
 afterAll(async () => {
-  wss?.close();
-  for (const s of sockets) s.destroy();
-  kubelet?.closeAllConnections();
-  await new Promise<void>((r) => (kubelet ? kubelet.close(() => r()) : r()));
+  await kubelet?.close();
   await t?.stop();
 }, 60_000);
 
