@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { freePort } from '@kubets/apiserver';
 import { kubectlBinary } from '../harness/apiserver';
 import { spawnKts } from '../harness/kts';
+import { lockHostIptables } from '../harness/host-lock';
 import { createTestNet, type TestNet } from '../harness/netns';
 
 const webManifest = `
@@ -50,11 +51,17 @@ function kubectl(args: string[]): string {
   return execFileSync(kubectlBinary, ['--kubeconfig', path.join(dir, 'kubeconfig'), '--cache-dir', path.join(dir, 'kubectl-cache'), ...args], { encoding: 'utf8' });
 }
 
+let unlock: (() => void) | undefined;
+
 beforeAll(async () => {
+  unlock = await lockHostIptables();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kts-up-'));
   port = await freePort();
 });
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(dir, { recursive: true, force: true });
+  unlock?.();
+});
 
 function etcdRunningFor(dataDir: string): boolean {
   try {
@@ -94,6 +101,9 @@ test('kts up brings a cluster up, writes a kubeconfig, and Ctrl-C stops everythi
   expect(kts.output()).toContain('stopping etcd');
   expect(etcdRunningFor(dir)).toBe(false);
   expect(fs.existsSync(path.join(dir, 'kts.pid'))).toBe(false);
+  // The dev cluster takes its service rules and its pod bridge with it.
+  expect(execFileSync('iptables-save', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })).not.toContain('KUBE-');
+  expect(execFileSync('ip', ['-o', 'link', 'show', 'type', 'bridge'], { encoding: 'utf8' })).not.toMatch(/ kts0:/);
 });
 
 test('a restart on the same data dir keeps everything, and kts down stops it', async () => {

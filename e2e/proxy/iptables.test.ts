@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { ServiceKind, EndpointSliceKind, type Service, type EndpointSlice } from '@kubets/api';
 import { RestClient } from '@kubets/client';
 import { startProxy, parseProxyFlags, cleanupAll, ExecIptables, type RunningProxy } from '@kubets/proxy';
+import { lockHostIptables } from '../harness/host-lock';
 import { startTestApiServer, eventually as poll, type TestApiServer } from '../harness/apiserver';
 import { createTestNet, serveText, fetchFrom, sh, type TestNet, type TestHost } from '../harness/netns';
 
@@ -57,7 +58,10 @@ function sample(host: TestHost, url: string, n: number): string[] {
   return out;
 }
 
+let unlock: (() => void) | undefined;
+
 beforeAll(async () => {
+  unlock = await lockHostIptables();
   for (const s of ['net/ipv4/ip_forward', 'net/ipv4/conf/all/route_localnet']) savedSysctls[s] = sh(`cat /proc/sys/${s}`).trim();
   api = await startTestApiServer();
   client = new RestClient({ server: api.url });
@@ -88,6 +92,7 @@ afterAll(async () => {
   net?.cleanup();
   await api?.stop();
   for (const [s, v] of Object.entries(savedSysctls)) sh(`echo ${v} > /proc/sys/${s}`);
+  unlock?.();
 });
 
 async function service(): Promise<Service> {

@@ -89,10 +89,43 @@ export const startControllerManager: ComponentStarter = async (ctx) => {
   );
 };
 
+/** rmdir a cgroup subtree (deepest first) in every v1 hierarchy, where it is empty; busy ones stay. */
+function removeEmptyCgroupTree(rel: string): void {
+  const root = '/sys/fs/cgroup';
+  let hierarchies: string[] = [];
+  try {
+    hierarchies = fs.readdirSync(root);
+  } catch {
+    return;
+  }
+  for (const h of hierarchies) {
+    const top = path.join(root, h, rel);
+    const dirs: string[] = [];
+    const walk = (d: string) => {
+      let entries: fs.Dirent[] = [];
+      try {
+        entries = fs.readdirSync(d, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) if (e.isDirectory()) walk(path.join(d, e.name));
+      dirs.push(d);
+    };
+    walk(top);
+    for (const d of dirs) {
+      try {
+        fs.rmdirSync(d);
+      } catch {
+        /* not empty or busy: leave it */
+      }
+    }
+  }
+}
+
 /** This machine as a node: the kubelet (with its in-process CRI runtime) and the proxy with cluster DNS. */
 export const startNode: ComponentStarter = async (ctx) => {
   const { parseKubeletFlags, startKubelet, startRuntime, parseRuntimeFlags, connectCri } = await import('@kubets/kubelet');
-  const { parseProxyFlags, startProxy } = await import('@kubets/proxy');
+  const { parseProxyFlags, startProxy, cleanupAll, ExecIptables } = await import('@kubets/proxy');
   const { applyClusterGuard } = await import('./guard');
   const undo: Array<() => Promise<void> | void> = [];
   const stop = async () => {
@@ -111,6 +144,7 @@ export const startNode: ComponentStarter = async (ctx) => {
       await runtime.done;
       // The pod bridge the CNI plugin made (the pods are gone by now); the next start makes it again.
       await new Promise<void>((resolve) => execFile('ip', ['link', 'del', 'kts0'], () => resolve()));
+      removeEmptyCgroupTree('/kubepods');
     });
     const kubeletOpts = parseKubeletFlags([
       `--kubeconfig=${ctx.kubeconfig}`,
@@ -149,6 +183,8 @@ export const startNode: ComponentStarter = async (ctx) => {
     undo.push(async () => {
       proxyAC.abort();
       await proxy.done;
+      // A dev cluster takes its service rules with it, as it does its pods (`kts proxy --cleanup`).
+      await cleanupAll(new ExecIptables()).catch(() => undefined);
     });
   } catch (e) {
     await stop();
