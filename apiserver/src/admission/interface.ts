@@ -1,6 +1,7 @@
 // Admission: plugins see each create/update after defaulting and before validation (mutating `admit`), and
 // may reject it. One tiny interface; each plugin is a small file; the chain runs them in order.
 import type { KindDef, KubeObject } from '@kubets/api';
+import type { UserInfo } from '../auth/types';
 
 export interface AdmissionRequest {
   def: KindDef;
@@ -12,6 +13,8 @@ export interface AdmissionRequest {
   obj: KubeObject;
   old?: KubeObject;
   dryRun: boolean;
+  /** who is asking (the API server sets it for every request; unit tests may omit it) */
+  userInfo?: UserInfo;
 }
 
 /** What plugins may read: other objects, by group/resource/namespace/name (undefined when absent). Results may be
