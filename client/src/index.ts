@@ -17,3 +17,4 @@ export * from './flags';
 export * from './hollow';
 export { Limiter, mapLimited } from './util/limiter';
 export * from './auth';
+export * from './pki';
