@@ -19,10 +19,10 @@ import { Discovery, aggregatedV2, aggregatedV2beta1, negotiateDiscovery } from '
 import { OpenAPIService } from './openapi/openapi';
 import { ApiHandler } from './http/api-handler';
 import { parseRequestInfo, type RequestInfo } from './http/request-info';
-import { toStatusError, writeJson, writeStatus } from './http/errors';
+import { statusBody, toStatusError, writeJson, writeRawJson, writeStatus } from './http/errors';
 import { NodeObjectConnection, type NodeConnection } from './nodes/connection';
 import { proxyPodUpgrade } from './nodes/pod-proxy';
-import { recordRequest, metricsText } from './observability/metrics';
+import { recordRequest, requestMetricLabels, metricsText } from './observability/metrics';
 import { getVerbosity, logError, logLine } from './observability/log';
 import * as fs from 'node:fs';
 import { createTokenSigner, loadOrCreateServiceAccountKey, type TokenSigner } from '@kubets/client';
@@ -215,19 +215,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     res.on('finish', () => {
       const secs = Number(process.hrtime.bigint() - started) / 1e9;
       code = res.statusCode;
-      const verb = info ? (info.verb === 'watch' ? 'WATCH' : info.verb.toUpperCase()) : (req.method ?? '');
-      recordRequest(
-        {
-          verb: info?.verb === 'list' ? 'LIST' : verb,
-          group: info?.group ?? '',
-          version: info?.version ?? '',
-          resource: info?.resource ?? '',
-          subresource: info?.subresource ?? '',
-          scope: info ? (info.name ? 'resource' : info.namespace ? 'namespace' : 'cluster') : '',
-          code: String(code),
-        },
-        secs,
-      );
+      recordRequest(requestMetricLabels(req.method ?? 'GET', url.pathname, info, url.searchParams, req.headers['content-type']), code, secs);
       if (getVerbosity() >= 2) logLine(2, 'HTTP', {
         verb: req.method,
         URI: req.url,
@@ -256,7 +244,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     switch (p) {
       case '/version':
         getOnly();
-        return writeJson(res, 200, versionInfo);
+        return writeRawJson(res, 200, versionInfo);
       case '/healthz':
       case '/livez':
       case '/readyz': {
@@ -353,7 +341,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       logLine(2, 'HTTP upgrade', { verb: req.method, URI: req.url, userAgent: req.headers['user-agent'] });
     } catch (e) {
       const se = toStatusError(e);
-      const body = JSON.stringify(se.status);
+      const body = statusBody(se);
       socket.end(`HTTP/1.1 ${se.status.code} ${http.STATUS_CODES[se.status.code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
     }
   }

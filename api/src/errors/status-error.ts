@@ -75,7 +75,50 @@ export function successStatus(details?: StatusDetails): Status {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200, ...(details ? { details } : {}) };
 }
 
+/**
+ * Details as kube-apiserver writes them: Go's field order (name, group, kind, uid, causes, retryAfterSeconds), and
+ * every empty field left out (all are omitempty), so `{"kind":"pods"}` rather than `{"name":"","group":"",...}`.
+ */
+export function compactDetails(d: StatusDetails | undefined): StatusDetails | undefined {
+  if (!d) return undefined;
+  const out: StatusDetails = {};
+  if (d.name) out.name = d.name;
+  if (d.group) out.group = d.group;
+  if (d.kind) out.kind = d.kind;
+  if (d.uid) out.uid = d.uid;
+  if (d.causes?.length) out.causes = d.causes.map(compactCause);
+  if (d.retryAfterSeconds) out.retryAfterSeconds = d.retryAfterSeconds;
+  return Object.keys(out).length ? out : undefined;
+}
+
+function compactCause(c: StatusCause): StatusCause {
+  const out: StatusCause = {};
+  if (c.reason) out.reason = c.reason;
+  if (c.message) out.message = c.message;
+  if (c.field) out.field = c.field;
+  return out;
+}
+
+/** A Status with metav1.Status' field order and omitempty rules: exactly the JSON kube-apiserver sends. */
+export function canonicalStatus(s: Status): Status {
+  const details = compactDetails(s.details);
+  const meta: Status['metadata'] = {};
+  if (s.metadata?.resourceVersion) meta.resourceVersion = s.metadata.resourceVersion;
+  if (s.metadata?.continue) meta.continue = s.metadata.continue;
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: meta,
+    status: s.status,
+    ...(s.message ? { message: s.message } : {}),
+    ...(s.reason ? { reason: s.reason } : {}),
+    ...(details ? { details } : {}),
+    code: s.code,
+  };
+}
+
 function failure(code: number, reason: StatusReason, message: string, details?: StatusDetails): StatusError {
+  const d = compactDetails(details);
   return new StatusError({
     kind: 'Status',
     apiVersion: 'v1',
@@ -83,7 +126,7 @@ function failure(code: number, reason: StatusReason, message: string, details?: 
     status: 'Failure',
     message,
     reason,
-    ...(details ? { details } : {}),
+    ...(d ? { details: d } : {}),
     code,
   });
 }

@@ -2,6 +2,7 @@
 // APIVersions / APIGroupList / APIGroup / APIResourceList documents.
 import { apiVersionOf, defaultVerbs, type KindDef } from '@kubets/api';
 import { groupKinds, type GroupInfo } from './versions';
+import { storageVersionHash, storageVersions } from './storage-version-hash';
 
 export const aggregatedV2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 export const aggregatedV2beta1 = 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList';
@@ -71,8 +72,10 @@ function groupEntry(g: GroupInfo): Record<string, unknown> {
 
 export class Discovery {
   readonly groups: GroupInfo[];
+  private readonly storageVersion: Map<string, string>;
   constructor(readonly kinds: KindDef[]) {
     this.groups = groupKinds(kinds);
+    this.storageVersion = storageVersions(kinds);
   }
 
   aggregated(core: boolean, version: 'v2' | 'v2beta1'): Record<string, unknown> {
@@ -115,6 +118,7 @@ export class Discovery {
         verbs: def.verbs ?? defaultVerbs,
         ...(def.shortNames.length ? { shortNames: def.shortNames } : {}),
         ...(def.categories.length ? { categories: def.categories } : {}),
+        storageVersionHash: storageVersionHash(def.group, this.storageVersion.get(`${def.group}/${def.plural}`) ?? def.version, def.kind),
       });
       for (const s of subresourcesOf(def)) {
         resources.push({

@@ -1,7 +1,9 @@
 // Every failure leaves the server as a metav1 Status. StatusErrors are sent verbatim; anything else is a 500.
+// Bodies are byte-identical to kube-apiserver's: its JSON serializer is Go's json.Encoder, which ends every
+// document with "\n", and Status fields come in metav1.Status' order with empty ones left out.
 import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { errors, isStatusError, StatusError, type Status } from '@kubets/api';
+import { canonicalStatus, errors, isStatusError, StatusError, type Status } from '@kubets/api';
 import { logError } from '../observability/log';
 
 export function toStatusError(e: unknown): StatusError {
@@ -14,6 +16,11 @@ export function toStatusError(e: unknown): StatusError {
   return errors.internal(msg);
 }
 
+/** The JSON document a Status error is sent as (with the encoder's trailing newline). */
+export function statusBody(se: StatusError): string {
+  return `${JSON.stringify(canonicalStatus(se.status))}\n`;
+}
+
 export function writeStatus(res: ServerResponse, e: unknown): number {
   const se = toStatusError(e);
   const code = se.status.code || 500;
@@ -21,7 +28,7 @@ export function writeStatus(res: ServerResponse, e: unknown): number {
     res.destroy();
     return code;
   }
-  const body = JSON.stringify(se.status);
+  const body = statusBody(se);
   res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache, private' });
   res.end(body);
   return code;
@@ -31,7 +38,7 @@ export function writeStatus(res: ServerResponse, e: unknown): number {
 const gzipThreshold = 128 * 1024;
 
 export function writeJson(res: ServerResponse, code: number, obj: unknown, extraHeaders: Record<string, string> = {}, contentType = 'application/json'): void {
-  let body: Buffer = Buffer.from(JSON.stringify(obj));
+  let body: Buffer = Buffer.from(`${JSON.stringify(obj)}\n`);
   const headers: Record<string, string | number> = { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', ...extraHeaders };
   const accept = String(res.req?.headers['accept-encoding'] ?? '');
   if (body.length > gzipThreshold && /\bgzip\b/.test(accept)) {
@@ -41,5 +48,12 @@ export function writeJson(res: ServerResponse, code: number, obj: unknown, extra
   }
   headers['Content-Length'] = body.length;
   res.writeHead(code, headers);
+  res.end(body);
+}
+
+/** As apiserver's responsewriters.WriteRawJSON (used for /version): indented, no trailing newline. */
+export function writeRawJson(res: ServerResponse, code: number, obj: unknown): void {
+  const body = JSON.stringify(obj, null, 2);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': Buffer.byteLength(body) });
   res.end(body);
 }

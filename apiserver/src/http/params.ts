@@ -9,9 +9,16 @@ export function intParam(q: URLSearchParams, name: string): number | undefined {
   return Number(v);
 }
 
+/**
+ * A boolean query value as apimachinery converts it (runtime.Convert_Slice_string_To_bool): only an absent
+ * parameter, "0" and "false" (any case) are false; everything else, even "" and "True", is true.
+ */
+export function queryBool(v: string | null): boolean {
+  return v !== null && v !== '0' && v.toLowerCase() !== 'false';
+}
+
 export function boolParam(q: URLSearchParams, name: string): boolean {
-  const v = q.get(name);
-  return v === 'true' || v === '1';
+  return queryBool(q.get(name));
 }
 
 export function listParams(q: URLSearchParams): ListParams {

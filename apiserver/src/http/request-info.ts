@@ -1,4 +1,5 @@
 // Parses an API path into group/version/resource/namespace/name/subresource, like Kubernetes' RequestInfoFactory.
+import { queryBool } from './params';
 export interface RequestInfo {
   /** true for /api/... and /apis/<g>/<v>/... resource paths */
   isResourceRequest: boolean;
@@ -52,8 +53,7 @@ export function parseRequestInfo(method: string, pathname: string, query: URLSea
   const name = segs[1] ?? '';
   const subresource = segs[2] ?? '';
   const rest = segs.slice(3);
-  const watchParam = query.get('watch');
-  const isWatch = legacyWatch || watchParam === 'true' || watchParam === '1';
+  const isWatch = legacyWatch || queryBool(query.get('watch'));
   let verb: string;
   switch (method) {
     case 'GET':

@@ -5,6 +5,7 @@ import type { RequestContext } from './context';
 import { rfc3339 } from './context';
 import { finalizersOf, gr } from './prepare';
 import type { ListParams, ResourceStore } from './store';
+import { queryBool } from '../http/params';
 
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
@@ -37,7 +38,7 @@ export function parseDeleteOptions(body: unknown, query: URLSearchParams): Delet
   const p = query.get('propagationPolicy');
   if (p && !o.propagationPolicy) o.propagationPolicy = p as DeleteOptions['propagationPolicy'];
   const od = query.get('orphanDependents');
-  if (od !== null && o.orphanDependents === undefined) o.orphanDependents = od === 'true';
+  if (od !== null && o.orphanDependents === undefined) o.orphanDependents = queryBool(od);
   const dr = query.getAll('dryRun');
   if (dr.length && !o.dryRun) o.dryRun = dr;
   if (o.propagationPolicy && !['Foreground', 'Background', 'Orphan'].includes(o.propagationPolicy)) {

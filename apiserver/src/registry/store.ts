@@ -20,6 +20,7 @@ import {
   validateUpdate,
 } from './prepare';
 import { applyPatch, isApplyPatch } from './patch';
+import { queryBool } from '../http/params';
 
 const keepStatusOnCreate = new Set(['/nodes', '/namespaces']);
 
@@ -283,7 +284,7 @@ export class ResourceStore {
       if (applied.metadata.name && applied.metadata.name !== ctx.name) {
         throw errors.badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${ctx.name})`);
       }
-      const force = ctx.query.get('force') === 'true';
+      const force = queryBool(ctx.query.get('force'));
       try {
         const obj = await this.updateWith(
           ctx,

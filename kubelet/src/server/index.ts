@@ -54,7 +54,8 @@ function rejectUpgrade(socket: Duplex, e: unknown, extraHeaders = ''): void {
   }
 }
 
-const truthy = (v: string | null): boolean => v === 'true' || v === '1';
+// as apimachinery's query conversion: only absent, "0" and "false" (any case) are false
+const truthy = (v: string | null): boolean => v !== null && v !== '0' && v.toLowerCase() !== 'false';
 
 /** Splits /<kind>/<ns>/<pod>[/<uid>]/<container> (container-less for portforward). */
 function parseTarget(pathname: string, withContainer: boolean): { ns: string; pod: string; uid?: string; container: string } {

@@ -280,7 +280,7 @@ export async function streamCriLog(path: string, o: LogReadOptions, ctx: LogRead
 export function parseLogQuery(q: URLSearchParams, nowMs = Date.now()): LogReadOptions & { previous: boolean } {
   const bool = (k: string): boolean => {
     const v = q.get(k);
-    return v === 'true' || v === '1';
+    return v !== null && v !== '0' && v.toLowerCase() !== 'false'; // apimachinery's query bool conversion
   };
   const int = (k: string): number | undefined => {
     const v = q.get(k);
