@@ -1,6 +1,7 @@
 // JSON codec for stored objects. resourceVersion is never stored in the value: it is the key's mod revision,
 // set on decode.
-import type { KubeObject } from '@kubets/api';
+import { errors, type KubeObject } from '@kubets/api';
+import type { Transformer } from '../encryption/types';
 import { formatResourceVersion } from './resource-version';
 
 export function encodeObject(obj: KubeObject): Buffer {
@@ -14,6 +15,32 @@ export function decodeObject(value: Buffer | string, modRevision: number): KubeO
   if (!obj.metadata || typeof obj.metadata !== 'object') obj.metadata = {};
   obj.metadata.resourceVersion = formatResourceVersion(modRevision);
   return obj;
+}
+
+/**
+ * A stored value through the resource's transformer (encryption at rest; none = plaintext JSON). stale: written
+ * by a provider or key other than the current write key, so updates rewrite it even when nothing changed.
+ */
+export function decodeStored(value: Buffer, key: string | Buffer, modRevision: number, t: Transformer | undefined): { obj: KubeObject; stale: boolean } {
+  if (!t) return { obj: decodeObject(value, modRevision), stale: false };
+  const k = typeof key === 'string' ? key : key.toString('utf8');
+  let out: { data: Buffer; stale: boolean };
+  try {
+    out = t.fromStorage(value, k);
+  } catch (e) {
+    throw errors.internal(`unable to transform key "${k}": ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return { obj: decodeObject(out.data, modRevision), stale: out.stale };
+}
+
+/** The bytes to store for value under key (encrypted when the resource has a transformer). */
+export async function encodeStored(value: Buffer, key: string, t: Transformer | undefined): Promise<Buffer> {
+  if (!t) return value;
+  try {
+    return await t.toStorage(value, key);
+  } catch (e) {
+    throw errors.internal(`unable to transform key "${key}": ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 /** Returns a shallow-ish copy of obj with metadata.resourceVersion replaced (objects are not mutated). */

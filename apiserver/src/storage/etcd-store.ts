@@ -20,7 +20,8 @@ import { etcdMetrics, measure, type EtcdMetrics } from './metrics';
 import { formatResourceVersion, parseResourceVersion, toRevision } from './resource-version';
 import { EtcdWatch } from './etcd-watch';
 import { COMPACT_REV_KEY } from './compactor';
-import { decodeObject, deepEqualIgnoringResourceVersion, encodeObject } from './codec';
+import { decodeObject, decodeStored, deepEqualIgnoringResourceVersion, encodeObject, encodeStored } from './codec';
+import type { Transformer, TransformerResolver } from '../encryption/types';
 import { bookmarkEvent, tooLargeResourceVersion } from './events';
 import { WatchQueue } from './watch-queue';
 
@@ -38,6 +39,9 @@ export interface EtcdStorageOptions {
   watchQueueSize?: number;
   /** Period of BOOKMARK events for watches with allowBookmarks. Default 60s. */
   bookmarkIntervalMs?: number;
+  /** --encryption-provider-config: transforms values of the resources it names (asked on every access, so a
+   * reloading config takes effect at once). Absent: values are stored as plain JSON. */
+  encryption?: TransformerResolver;
 }
 
 /** Pagination with a predicate fetches pages of growing size, capped like Kubernetes' maxLimit. */
@@ -48,6 +52,8 @@ export const OPTIMISTIC_LOCK_MSG = 'the object has been modified; please apply y
 interface Current {
   obj: KubeObject;
   modRev: number;
+  /** stored under a non-current encryption key: rewritten by updates even when unchanged */
+  stale?: boolean;
 }
 
 export class EtcdStorage implements Storage {
@@ -58,6 +64,7 @@ export class EtcdStorage implements Storage {
   readonly bookmarkIntervalMs: number;
   private readonly watches = new Set<EtcdWatch>();
   private readonly pathPrefix: string;
+  private readonly encryption: TransformerResolver | undefined;
   private closed = false;
 
   constructor(opts: EtcdStorageOptions) {
@@ -74,6 +81,20 @@ export class EtcdStorage implements Storage {
     this.pathPrefix = opts.pathPrefix ?? '/registry';
     this.watchQueueSize = opts.watchQueueSize ?? 10000;
     this.bookmarkIntervalMs = opts.bookmarkIntervalMs ?? 60_000;
+    this.encryption = opts.encryption;
+  }
+
+  /** The value transformer for the resource a key (or collection prefix) belongs to. */
+  private transformerFor(key: string): Transformer | undefined {
+    if (!this.encryption) return undefined;
+    const { group, resource } = parseKey(key, this.pathPrefix);
+    return this.encryption.transformerFor({ group, resource });
+  }
+
+  private decodeKv(kv: IKeyValue, t: Transformer | undefined): Current {
+    const modRev = toRevision(kv.mod_revision);
+    const { obj, stale } = decodeStored(kv.value, kv.key, modRev, t);
+    return stale ? { obj, modRev, stale } : { obj, modRev };
   }
 
   // ---- low-level helpers -------------------------------------------------------------------------------------
@@ -111,7 +132,7 @@ export class EtcdStorage implements Storage {
     const resp = await this.op('get', key, () => this.client.kv.range({ key: Buffer.from(key) }));
     const kv = resp.kvs[0];
     if (!kv) return undefined;
-    return { obj: decodeObject(kv.value, toRevision(kv.mod_revision)), modRev: toRevision(kv.mod_revision) };
+    return this.decodeKv(kv, this.transformerFor(key));
   }
 
   private notFound(key: string): Error {
@@ -123,10 +144,11 @@ export class EtcdStorage implements Storage {
 
   async create(key: string, obj: KubeObject): Promise<KubeObject> {
     const value = encodeObject(obj);
+    const stored = await encodeStored(value, key, this.transformerFor(key));
     const resp: ITxnResponse = await this.op('create', key, () =>
       this.client.kv.txn({
         compare: [{ key: Buffer.from(key), target: 'Version', result: 'Equal', version: 0 }],
-        success: [{ request_put: { key: Buffer.from(key), value } }],
+        success: [{ request_put: { key: Buffer.from(key), value: stored } }],
         failure: [],
       }),
     );
@@ -174,6 +196,7 @@ export class EtcdStorage implements Storage {
     }
 
     const rangeEnd = prefixRangeEnd(Buffer.from(prefix));
+    const t = this.transformerFor(prefix);
     const items: KubeObject[] = [];
     let rev = withRev;
     let key = Buffer.from(fromKey);
@@ -203,7 +226,7 @@ export class EtcdStorage implements Storage {
       for (let i = 0; i < kvs.length; i++) {
         const kv = kvs[i]!;
         lastKey = kv.key;
-        const obj = decodeObject(kv.value, toRevision(kv.mod_revision));
+        const obj = decodeStored(kv.value, kv.key, toRevision(kv.mod_revision), t).obj;
         if (pred && !pred(obj)) continue;
         items.push(obj);
         if (limit > 0 && items.length >= limit) {
@@ -250,17 +273,23 @@ export class EtcdStorage implements Storage {
         continue;
       }
       if (updated === null || updated === undefined || deepEqualIgnoringResourceVersion(updated, cur.obj)) {
-        if (!fromCache) return cur.obj;
-        await reread();
-        continue;
+        if (fromCache) {
+          await reread();
+          continue;
+        }
+        if (!cur.stale) return cur.obj;
+        // As upstream: a value under a retired encryption key is rewritten under the current one (key rotation
+        // re-encrypts by updating objects unchanged).
+        updated = cur.obj;
       }
       const value = encodeObject(updated);
+      const stored = await encodeStored(value, key, this.transformerFor(key));
       const k = Buffer.from(key);
       const modRev = cur.modRev;
       const resp: ITxnResponse = await this.op('update', key, () =>
         this.client.kv.txn({
           compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: modRev }],
-          success: [{ request_put: { key: k, value } }],
+          success: [{ request_put: { key: k, value: stored } }],
           failure: [{ request_range: { key: k } }],
         }),
       );
@@ -269,7 +298,7 @@ export class EtcdStorage implements Storage {
         return decodeObject(value, toRevision(resp.header.revision));
       }
       fromCache = false;
-      cur = currentFromTxnFailure(resp);
+      cur = this.currentFromTxnFailure(resp, key);
     }
   }
 
@@ -293,7 +322,7 @@ export class EtcdStorage implements Storage {
         this.recordWrite(key, resp.header.revision);
         return cur.obj;
       }
-      cur = currentFromTxnFailure(resp);
+      cur = this.currentFromTxnFailure(resp, key);
     }
   }
 
@@ -310,8 +339,9 @@ export class EtcdStorage implements Storage {
         this.client.kv.range(opts.recursive ? { key: k, range_end: prefixRangeEnd(k) } : { key: k }),
       );
       fromRev = toRevision(resp.header.revision);
+      const t = this.transformerFor(target);
       for (const kv of resp.kvs) {
-        const obj = decodeObject(kv.value, toRevision(kv.mod_revision));
+        const obj = decodeStored(kv.value, kv.key, toRevision(kv.mod_revision), t).obj;
         if (!opts.predicate || opts.predicate(obj)) initial.push({ type: 'ADDED', object: obj });
       }
       if (opts.allowBookmarks) initial.push(bookmarkEvent(fromRev));
@@ -330,6 +360,7 @@ export class EtcdStorage implements Storage {
       bookmarkIntervalMs: opts.allowBookmarks ? this.bookmarkIntervalMs : 0,
       metricsType: resourceLabel(target, this.pathPrefix),
       metrics: this.metrics,
+      ...(this.encryption ? { transformer: () => this.transformerFor(target) } : {}),
     });
     this.watches.add(w);
     q.onClose(() => this.watches.delete(w));
@@ -367,15 +398,15 @@ export class EtcdStorage implements Storage {
     this.closed = true;
     if (this.ownsClient) this.client.close();
   }
+
+  private currentFromTxnFailure(resp: ITxnResponse, key: string): Current | undefined {
+    const kv: IKeyValue | undefined = resp.responses[0]?.response_range?.kvs[0];
+    if (!kv) return undefined;
+    return this.decodeKv(kv, this.transformerFor(key));
+  }
 }
 
 // ---- helpers ---------------------------------------------------------------------------------------------------
-
-function currentFromTxnFailure(resp: ITxnResponse): Current | undefined {
-  const kv: IKeyValue | undefined = resp.responses[0]?.response_range?.kvs[0];
-  if (!kv) return undefined;
-  return { obj: decodeObject(kv.value, toRevision(kv.mod_revision)), modRev: toRevision(kv.mod_revision) };
-}
 
 function checkUpdatePreconditions(info: { group: string; resource: string; name: string }, obj: KubeObject, p?: Preconditions): void {
   if (!p) return;

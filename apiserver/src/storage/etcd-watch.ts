@@ -1,11 +1,12 @@
 // One etcd watch feeding one WatchQueue: translates etcd PUT/DELETE events into ADDED/MODIFIED/DELETED
 // (with predicate transitions as Kubernetes does), emits periodic BOOKMARKs, and turns compaction into a final
 // ERROR event carrying a 410 Expired Status.
-import type { Etcd3, IEvent, IWatchResponse, Watcher } from 'etcd3';
+import type { Etcd3, IEvent, IKeyValue, IWatchResponse, Watcher } from 'etcd3';
 import { errors, type KubeObject } from '@kubets/api';
 import type { StorageEvent } from './interface';
 import type { EtcdMetrics } from './metrics';
-import { decodeObject, withResourceVersion } from './codec';
+import { decodeStored, withResourceVersion } from './codec';
+import type { Transformer } from '../encryption/types';
 import { bookmarkEvent, errorEvent } from './events';
 import { toRevision } from './resource-version';
 import type { WatchQueue } from './watch-queue';
@@ -23,6 +24,8 @@ export interface EtcdWatchParams {
   bookmarkIntervalMs: number;
   metrics: EtcdMetrics;
   metricsType: string;
+  /** Decrypts values (encryption at rest); asked per event so a reloaded config applies at once. */
+  transformer?: () => Transformer | undefined;
 }
 
 export class EtcdWatch {
@@ -95,7 +98,15 @@ export class EtcdWatch {
     for (const ev of res.events) {
       const rev = toRevision(ev.kv.mod_revision);
       if (rev <= this.p.fromRev) continue;
-      const out = this.translate(ev, rev);
+      let out: StorageEvent | undefined;
+      try {
+        out = this.translate(ev, rev);
+      } catch (e) {
+        // A value no configured key can read ends the stream with an error, as upstream's watcher does.
+        this.p.queue.finish(errorEvent(errors.internal(e instanceof Error ? e.message : String(e))));
+        this.stop();
+        return;
+      }
       if (rev > this.progressRev) this.progressRev = rev;
       if (out && !this.p.queue.push(out)) {
         this.stop();
@@ -110,23 +121,27 @@ export class EtcdWatch {
     if (w && !this.stopped) (w.request as { start_revision?: string | number }).start_revision = String(this.progressRev + 1);
   }
 
+  private decode(kv: IKeyValue, rev: number): KubeObject {
+    return decodeStored(kv.value, kv.key, rev, this.p.transformer?.()).obj;
+  }
+
   private translate(ev: IEvent, rev: number): StorageEvent | undefined {
     const pred = this.p.predicate;
     if (ev.type === 'Delete') {
       const old = ev.prev_kv
-        ? decodeObject(ev.prev_kv.value, rev)
+        ? this.decode(ev.prev_kv, rev)
         : ({ metadata: { name: ev.kv.key.toString('utf8').split('/').pop() ?? '', resourceVersion: String(rev) } } as KubeObject);
       if (pred && ev.prev_kv && !pred(old)) return undefined;
       return { type: 'DELETED', object: old };
     }
-    const cur = decodeObject(ev.kv.value, rev);
+    const cur = this.decode(ev.kv, rev);
     const isCreate = ev.kv.create_revision === ev.kv.mod_revision;
     if (isCreate || !ev.prev_kv) {
       if (pred && !pred(cur)) return undefined;
       return { type: isCreate ? 'ADDED' : 'MODIFIED', object: cur };
     }
     if (!pred) return { type: 'MODIFIED', object: cur };
-    const prev = decodeObject(ev.prev_kv.value, toRevision(ev.prev_kv.mod_revision));
+    const prev = this.decode(ev.prev_kv, toRevision(ev.prev_kv.mod_revision));
     const curOk = pred(cur);
     const prevOk = pred(prev);
     if (curOk && prevOk) return { type: 'MODIFIED', object: cur };
