@@ -15,7 +15,8 @@ import { podPhase, podConditions, withTransitionTimes } from './status';
 import { Backoff } from './backoff';
 import { runtimeMaskedPaths, runtimeReadonlyPaths } from './security';
 import { ProbeState, runProbe, type ProbeKind } from './probes';
-import { setUpVolumes, podDir, VolumeError, type VolumeSources } from '../volume/volumes';
+import { setUpVolumes, podDir, isApiDataVolume, VolumeError, type VolumeSources } from '../volume/volumes';
+import { prepareSubPath } from '../volume/subpath';
 import {
   readPodState, isRunning, isExited, isCreated, type ContainerInstance, type PodRuntimeState,
   LabelPodUID, LabelPodName, LabelPodNamespace, LabelContainerName, AnnRestartCount, AnnContainerKind, AnnTerminationGrace, AnnContainerHash, LabelNode,
@@ -165,16 +166,19 @@ export class PodSyncer {
   // ---------- containers ----------
   private mounts(pod: Pod, c: Container, vols: Map<string, string>, rec: PodRecord): ContainerConfig['mounts'] {
     const out: ContainerConfig['mounts'] = [];
-    for (const m of c.volumeMounts ?? []) {
+    for (const [i, m] of (c.volumeMounts ?? []).entries()) {
       let host = vols.get(m.name);
       if (!host) throw new VolumeError('FailedMount', `volume "${m.name}" not found`);
       if (m.subPath) {
-        host = path.join(host, m.subPath);
-        if (!path.resolve(host).startsWith(path.resolve(vols.get(m.name)!))) throw new VolumeError('FailedMount', `subPath ${m.subPath} escapes the volume`);
-        if (!fs.existsSync(host)) fs.mkdirSync(host, { recursive: true, mode: 0o755 });
-        else host = fs.realpathSync(host);
+        try {
+          host = prepareSubPath({ volumePath: host, subPath: m.subPath, volumeName: m.name, containerName: c.name, index: i, podDir: podDir(this.d.rootDir, pod.metadata.uid ?? '') });
+        } catch (e) {
+          // the detail stays in the kubelet's log: it may describe the host's filesystem (as upstream)
+          this.d.log.warn('failed to prepare subPath', { pod: podFullName(pod), container: c.name, volumeMount: m.name, err: (e as Error).message });
+          throw new VolumeError('FailedMount', `failed to prepare subPath for volumeMount "${m.name}" of container "${c.name}"`);
+        }
       }
-      out.push({ container_path: m.mountPath, host_path: host, readonly: !!m.readOnly, propagation: 0 });
+      out.push({ container_path: m.mountPath, host_path: host, readonly: !!m.readOnly || isApiDataVolume(pod, m.name), propagation: 0 });
     }
     if (!pod.spec?.hostNetwork && !(c.volumeMounts ?? []).some((m) => m.mountPath === '/etc/hosts')) {
       const hosts = path.join(podDir(this.d.rootDir, pod.metadata.uid ?? ''), 'etc-hosts');

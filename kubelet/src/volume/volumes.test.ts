@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Pod, ConfigMap, Secret } from '@kubets/api';
-import { setUpVolumes, tearDownVolumes, VolumeError, type VolumeSources } from './volumes';
+import { setUpVolumes, tearDownVolumes, isApiDataVolume, VolumeError, type VolumeSources } from './volumes';
 
 const cm = { metadata: { name: 'cm', namespace: 'ns' }, data: { a: 'A', b: 'B' } } as unknown as ConfigMap;
 const sec = { metadata: { name: 's', namespace: 'ns' }, data: { pw: Buffer.from('x').toString('base64') } } as unknown as Secret;
@@ -47,7 +47,13 @@ describe('setUpVolumes', () => {
     expect(read(path.join(paths.get('proj')!, 'token'))).toBe('token:ns:sa:api:3600');
     expect(read(path.join(paths.get('proj')!, 'ns'))).toBe('ns');
     expect(fs.statSync(paths.get('scratch')!).isDirectory()).toBe(true);
-    expect(mounts).toEqual([['-t', 'tmpfs', '-o', `size=${16 << 20}`, 'tmpfs', paths.get('mem')!]]);
+    // secret, downwardAPI and projected payloads go to tmpfs (never the node's disk), with a size cap
+    const apiTmpfs = (v: string) => ['-t', 'tmpfs', '-o', `mode=0755,size=${64 << 20}`, 'tmpfs', paths.get(v)!];
+    expect(mounts).toEqual([apiTmpfs('sec'), apiTmpfs('dw'), apiTmpfs('proj'), ['-t', 'tmpfs', '-o', `size=${16 << 20}`, 'tmpfs', paths.get('mem')!]]);
+    expect(fs.statSync(path.join(root, 'pods/u1/volumes')).mode & 0o777).toBe(0o750);
+    expect(fs.statSync(path.join(paths.get('proj')!, 'token')).mode & 0o777).toBe(0o644); // projected defaultMode, as upstream
+    expect(['cfg', 'sec', 'dw', 'proj'].every((v) => isApiDataVolume(p, v))).toBe(true);
+    expect(isApiDataVolume(p, 'scratch') || isApiDataVolume(p, 'nope')).toBe(false);
     tearDownVolumes(root, 'u1');
     expect(fs.existsSync(path.join(root, 'pods/u1'))).toBe(false);
   });

@@ -36,6 +36,21 @@ const pluginDir: Record<string, string> = {
   projected: 'kubernetes.io~projected',
 };
 
+/**
+ * Volumes whose files come from the API (configMap, secret, downwardAPI, projected): always mounted read-only into
+ * containers whatever the volumeMount says (upstream ReadOnlyAPIDataVolumes), so a container cannot repoint
+ * "..data" or plant files the kubelet would later act on.
+ */
+export function isApiDataVolume(pod: Pod, name: string): boolean {
+  const v = (pod.spec?.volumes ?? []).find((x) => x.name === name) as Record<string, unknown> | undefined;
+  return !!v && !!(v['configMap'] || v['secret'] || v['downwardAPI'] || v['projected']);
+}
+
+/** Plugins whose payload sits on tmpfs, never on the node's disk (upstream wraps them in a Memory emptyDir). */
+const onTmpfs = new Set(['secret', 'projected', 'downwardAPI']);
+/** Size cap of those tmpfs mounts: a Secret is at most 1 MiB, and the writer briefly holds two generations. */
+const API_VOLUME_TMPFS_SIZE = 64 << 20;
+
 function pluginOf(v: Volume): string | undefined {
   for (const k of Object.keys(pluginDir)) if ((v as Record<string, unknown>)[k]) return k;
   return undefined;
@@ -147,7 +162,7 @@ export async function projectionFor(pod: Pod, v: Volume, src: VolumeSources): Pr
       else if (s['serviceAccountToken']) {
         const t = s['serviceAccountToken'] as { audience?: string; expirationSeconds?: number; path: string };
         const token = await src.serviceAccountToken(ns, pod.spec?.serviceAccountName || 'default', t.audience, t.expirationSeconds ?? 3607, pod);
-        part.set(t.path, { data: Buffer.from(token), mode: 0o600 & mode ? mode : 0o644 });
+        part.set(t.path, { data: Buffer.from(token), mode });
       }
       for (const [k, f] of part) out.set(k, f);
     }
@@ -205,6 +220,8 @@ const defaultMount = (args: string[]): void => void execFileSync('mount', args, 
 export async function setUpVolumes(rootDir: string, pod: Pod, src: VolumeSources): Promise<PodVolumes> {
   const uid = pod.metadata.uid ?? '';
   const base = path.join(podDir(rootDir, uid), 'volumes');
+  // kubelet-private: containers reach volumes through their bind mounts, never through these parents
+  fs.mkdirSync(base, { recursive: true, mode: 0o750 });
   const paths = new Map<string, string>();
   for (const v of pod.spec?.volumes ?? []) {
     const vv = v as unknown as Record<string, Record<string, unknown> | undefined>;
@@ -233,9 +250,27 @@ export async function setUpVolumes(rootDir: string, pod: Pod, src: VolumeSources
       continue;
     }
     const files = await projectionFor(pod, v, src);
+    if (onTmpfs.has(plugin)) {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o750 });
+      // 0755 root: non-root containers must traverse it; the parents (0750, root dir 0700) keep other host users out
+      if (!isMounted(dir)) (src.mount ?? defaultMount)(['-t', 'tmpfs', '-o', `mode=0755,size=${API_VOLUME_TMPFS_SIZE}`, 'tmpfs', dir]);
+    }
     atomicWrite(dir, files);
   }
   return { paths };
+}
+
+/** Mount points under dir (/proc/mounts escapes spaces etc. as octal). */
+function mountsUnder(dir: string): string[] {
+  try {
+    return fs
+      .readFileSync('/proc/mounts', 'utf8')
+      .split('\n')
+      .map((l) => (l.split(' ')[1] ?? '').replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8))))
+      .filter((m) => m.startsWith(dir + '/'));
+  } catch {
+    return [];
+  }
 }
 
 /** Unmounts tmpfs volumes and removes the pod directory and its log directory (<root>/logs/<ns>_<name>_<uid>). */
@@ -246,12 +281,7 @@ export function tearDownVolumes(rootDir: string, uid: string): void {
     /* no logs dir */
   }
   const dir = podDir(rootDir, uid);
-  let mounts: string[] = [];
-  try {
-    mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(dir + '/'));
-  } catch {
-    mounts = [];
-  }
+  const mounts = mountsUnder(dir);
   for (const m of mounts.sort().reverse()) {
     try {
       execFileSync('umount', [m], { stdio: 'ignore' });
@@ -259,10 +289,14 @@ export function tearDownVolumes(rootDir: string, uid: string): void {
       try {
         execFileSync('umount', ['-l', m], { stdio: 'ignore' });
       } catch {
-        /* best effort */
+        /* checked below */
       }
     }
   }
+  // Never remove recursively through a mount that is still there: a subPath or tmpfs bind would take its
+  // source (possibly a hostPath) with it.
+  const left = mountsUnder(dir);
+  if (left.length) throw new Error(`cannot remove pod dir ${dir}: still mounted: ${left.join(', ')}`);
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
