@@ -57,6 +57,7 @@ export * from './coordination/lease';
 export * from './rbac/common';
 export * from './rbac/role';
 export * from './rbac/rolebinding';
+export * from './rbac/aggregate';
 export * from './scheduling/priorityclass';
 export * from './autoscaling/scale';
 export * from './apps/controllerrevision';
