@@ -62,11 +62,18 @@ function tokenFallback(ns: string, sa: string, pod: Pod, exp: number, now: numbe
   })}.`;
 }
 
+/** The root dir holds pod volumes (secrets included) and the runtime socket: root only (0700) when we create it. */
+function ensureRootDir(dir: string, log: { warn(msg: string, kv?: Record<string, unknown>): void }): void {
+  if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const mode = fs.statSync(dir).mode & 0o777;
+  if (mode & 0o007) log.warn('kubelet root dir is accessible to other users; 0700 is recommended', { rootDir: dir, mode: mode.toString(8) });
+}
+
 export async function startKubelet(opts: KubeletOptions, signal: AbortSignal, extras: KubeletExtras = {}): Promise<KubeletHandle> {
   const log = extras.logger ?? createLogger('kubelet', opts.verbosity);
   const clock = extras.clock ?? realClock;
   const client = extras.client ?? new RestClient(loadKubeconfig(opts.kubeconfig).config, { logger: log });
-  fs.mkdirSync(opts.rootDir, { recursive: true });
+  ensureRootDir(opts.rootDir, log);
   const nodeName = (opts.hostnameOverride ?? readHostname()).toLowerCase();
   const nodeIP = opts.nodeIP ?? primaryIPv4();
   const machine = machineInfo(opts.rootDir);

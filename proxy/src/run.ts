@@ -11,6 +11,7 @@ import { createProxyMetrics } from './metrics';
 import { ensureProxySysctls, procSysctl, type Sysctl } from './sysctl';
 import { ClusterZone } from './dns/zone';
 import { startDnsServer, type DnsServer } from './dns/server';
+import { clientFilter } from './dns/clients';
 import { zoneSetService, zoneDeleteService, zoneSetSlice, zoneDeleteSlice } from './dns/feed';
 import { ensureKubeDnsService, publishDnsEndpoint } from './dns/publish';
 
@@ -95,7 +96,9 @@ export async function startProxy(opts: ProxyOptions, signal: AbortSignal, deps: 
     await proxier.syncNow();
     log.info('proxy started', { node: opts.hostname, mode: opts.proxyMode, metrics: server.url });
     if (zone) {
-      dns = await startDnsServer({ address: opts.dnsBindAddress, port: opts.dnsPort, zone, log: (m, kv) => log.warn(m, kv) });
+      // answers pods (--cluster-cidr), the node and loopback only: REFUSED for anyone else reaching the port
+      if (!opts.clusterCIDR) log.warn('cluster DNS without --cluster-cidr: pods get REFUSED; only the node and loopback are answered');
+      dns = await startDnsServer({ address: opts.dnsBindAddress, port: opts.dnsPort, zone, clients: clientFilter(opts.clusterCIDR), log: (m, kv) => log.warn(m, kv) });
       await ensureKubeDnsService(client, deps.dnsServiceIP ?? '10.96.0.10');
       await publishDnsEndpoint(client, opts.hostname, opts.dnsBindAddress, dns.port);
       log.info('cluster DNS serving', { address: opts.dnsBindAddress, port: dns.port, domain: opts.clusterDomain });

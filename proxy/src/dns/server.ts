@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as dnsPacket from 'dns-packet';
 import type { Answer as PacketAnswer, Packet } from 'dns-packet';
 import type { ClusterZone, Answer } from './zone';
+import { clientFilter, type ClientFilter } from './clients';
 
 export interface DnsServerOptions {
   address: string;
@@ -13,6 +14,8 @@ export interface DnsServerOptions {
   /** upstream resolvers for names outside the cluster domain; default: /etc/resolv.conf */
   upstreams?: string[];
   log?: (msg: string, kv?: Record<string, unknown>) => void;
+  /** Who gets answers (others get REFUSED); default: loopback and the node's own addresses only. */
+  clients?: ClientFilter;
 }
 
 export interface DnsServer {
@@ -40,6 +43,7 @@ function toPacketAnswer(a: Answer): PacketAnswer {
 const RCODE_NXDOMAIN = 3;
 const RCODE_SERVFAIL = 2;
 const RCODE_FORMERR = 1;
+const RCODE_REFUSED = 5;
 
 /** Answers one query packet; returns undefined when the query must be forwarded. */
 export function answer(zone: ClusterZone, query: Packet): Packet | undefined {
@@ -98,13 +102,21 @@ async function forward(raw: Buffer, upstreams: string[]): Promise<Buffer | undef
   return undefined;
 }
 
-async function handle(raw: Buffer, opts: DnsServerOptions, upstreams: string[]): Promise<Buffer | undefined> {
+/** REFUSED for a client outside the allowed sources: no answer, no recursion, nothing forwarded. */
+export function refused(query: Packet): Buffer {
+  return dnsPacket.encode({ id: query.id, type: 'response', flags: RCODE_REFUSED, questions: query.questions ?? [] });
+}
+
+/** One query from `source`; undefined means drop (not DNS, or not a query). */
+export async function handle(raw: Buffer, source: string, opts: DnsServerOptions, clients: ClientFilter, upstreams: string[]): Promise<Buffer | undefined> {
   let query: Packet;
   try {
     query = dnsPacket.decode(raw);
   } catch {
     return undefined; // not DNS: drop, as resolvers do
   }
+  if (query.type !== 'query') return undefined; // never answer responses (reflection loops)
+  if (!clients.allowed(source)) return refused(query);
   try {
     const res = answer(opts.zone, query);
     if (res) return dnsPacket.encode(res);
@@ -117,9 +129,11 @@ async function handle(raw: Buffer, opts: DnsServerOptions, upstreams: string[]):
 
 export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer> {
   const upstreams = (opts.upstreams ?? hostResolvers()).filter((u) => u !== opts.address);
-  const udp = dgram.createSocket({ type: 'udp4' });
+  if (!net.isIP(opts.address) || opts.address === '0.0.0.0' || opts.address === '::') opts.log?.('cluster DNS bound to every address', { address: opts.address });
+  const clients = opts.clients ?? clientFilter('');
+  const udp = dgram.createSocket({ type: net.isIPv6(opts.address) ? 'udp6' : 'udp4' });
   udp.on('message', (msg, rinfo) => {
-    void handle(msg, opts, upstreams).then((reply) => {
+    void handle(msg, rinfo.address, opts, clients, upstreams).then((reply) => {
       if (reply) udp.send(reply, rinfo.port, rinfo.address);
     });
   });
@@ -137,7 +151,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
         if (buf.length < 2 + len) break;
         const msg = buf.subarray(2, 2 + len);
         buf = buf.subarray(2 + len);
-        void handle(Buffer.from(msg), opts, upstreams).then((reply) => {
+        void handle(Buffer.from(msg), sock.remoteAddress ?? '', opts, clients, upstreams).then((reply) => {
           if (reply && !sock.destroyed) {
             const head = Buffer.alloc(2);
             head.writeUInt16BE(reply.length);
