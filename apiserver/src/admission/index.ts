@@ -1,8 +1,10 @@
 export * from './interface';
 export * from './chain';
-export { namespaceLifecycle } from './namespace-lifecycle';
+export { namespaceLifecycle, immortalNamespaces, admitNamespaceDelete } from './namespace-lifecycle';
 export { defaultTolerationSeconds } from './default-toleration-seconds';
 export { serviceAccountAdmission, projectedTokenVolume, RootCAConfigMapName, ServiceAccountMountPath } from './service-account';
 export { priorityAdmission } from './priority';
 export { limitRanger } from './limit-ranger';
 export { resourceQuota } from './resource-quota';
+export { podSecurity, loadPodSecurityConfig, resolvePodSecurityConfig, type PodSecurityOptions, type ResolvedPodSecurityConfig } from './pod-security';
+export { nodeRestriction, admitNodeRequest, NodeRestrictionPluginName, type NodeRestrictionRequest } from './node-restriction';

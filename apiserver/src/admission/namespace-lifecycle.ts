@@ -1,6 +1,15 @@
-// NamespaceLifecycle: no new objects in a namespace that does not exist or is terminating.
+// NamespaceLifecycle: no new objects in a namespace that does not exist or is terminating, and the immortal
+// namespaces cannot be deleted.
 import { errors } from '@kubets/api';
 import type { AdmissionPlugin } from './interface';
+
+/** Upstream's immortalNamespaces: default, kube-system, kube-public (kube-node-lease may go, and comes back). */
+export const immortalNamespaces: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public']);
+
+/** The Delete half of the plugin (the store calls it before deleting a namespace). */
+export function admitNamespaceDelete(name: string): void {
+  if (immortalNamespaces.has(name)) throw errors.forbidden({ group: '', resource: 'namespaces' }, name, 'this namespace may not be deleted');
+}
 
 export function namespaceLifecycle(): AdmissionPlugin {
   return {

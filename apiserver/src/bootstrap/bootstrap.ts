@@ -1,7 +1,8 @@
 // Objects every cluster starts with: the system namespaces and the `kubernetes` Service (first IP of the
 // service range) with Endpoints/EndpointSlice pointing at this apiserver, and the system PriorityClasses.
-// Idempotent across restarts.
+// Idempotent across restarts; startBootstrapControllers keeps them there while the server runs.
 import type { KubeObject } from '@kubets/api';
+import { startBootstrapController, type BootstrapController, type WatchedObjects } from './controller';
 import type { RequestContext } from '../registry/context';
 import type { ResourceStore } from '../registry/store';
 
@@ -15,6 +16,8 @@ export interface BootstrapDeps {
 }
 
 export const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+/** The objects in `default` named after the API server's own Service. */
+const kubernetesService = 'kubernetes';
 
 function ctx(namespace: string, name: string): RequestContext {
   return { namespace, name, subresource: '', query: new URLSearchParams(), manager: 'kube-apiserver', fieldValidation: 'Ignore', dryRun: false, warnings: [] };
@@ -92,4 +95,27 @@ export async function bootstrap(d: BootstrapDeps): Promise<void> {
     },
     (cur) => (JSON.stringify({ e: cur.endpoints, p: cur.ports }) === JSON.stringify({ e: slice.endpoints, p: slice.ports }) ? undefined : { ...cur, ...slice }),
   );
+}
+
+/** What the bootstrap controllers watch: the system namespaces and default/kubernetes of each of the three kinds. */
+export function bootstrapWatched(storeFor: BootstrapDeps['storeFor']): WatchedObjects[] {
+  const targets: [group: string, version: string, resource: string, namespace: string, names: string[]][] = [
+    ['', 'v1', 'namespaces', '', systemNamespaces],
+    ['', 'v1', 'services', 'default', [kubernetesService]],
+    ['', 'v1', 'endpoints', 'default', [kubernetesService]],
+    ['discovery.k8s.io', 'v1', 'endpointslices', 'default', [kubernetesService]],
+  ];
+  const out: WatchedObjects[] = [];
+  for (const [g, v, r, ns, names] of targets) {
+    const store = storeFor(g, v, r);
+    if (!store) continue;
+    // the watch cache when there is one: watching it costs etcd nothing
+    out.push({ storage: store.deps.cached?.(store.def) ?? store.storage, prefix: store.prefix(ns), names: new Set(names) });
+  }
+  return out;
+}
+
+/** Starts the watch-driven controllers that put the bootstrap objects back when they go missing or drift. */
+export function startBootstrapControllers(d: BootstrapDeps, onError: (msg: string, e: unknown) => void): BootstrapController {
+  return startBootstrapController({ watched: bootstrapWatched(d.storeFor), reconcile: () => bootstrap(d), onError });
 }
