@@ -6,6 +6,7 @@ import { serviceAccountAdmission, type ServiceAccountAdmissionOptions } from './
 import { priorityAdmission } from './priority';
 import { limitRanger } from './limit-ranger';
 import { resourceQuota } from './resource-quota';
+import { podSecurity, type PodSecurityOptions } from './pod-security';
 
 export class AdmissionChain {
   constructor(
@@ -21,9 +22,10 @@ export class AdmissionChain {
 export interface DefaultPluginsOptions {
   serviceAccount?: ServiceAccountAdmissionOptions;
   tolerations?: DefaultTolerationOptions;
+  podSecurity?: PodSecurityOptions;
 }
 
 /** Upstream's default order for the plugins we have. */
 export function defaultAdmissionPlugins(opts: DefaultPluginsOptions = {}): AdmissionPlugin[] {
-  return [namespaceLifecycle(), limitRanger(), serviceAccountAdmission(opts.serviceAccount), priorityAdmission(), defaultTolerationSeconds(opts.tolerations), resourceQuota()];
+  return [namespaceLifecycle(), limitRanger(), serviceAccountAdmission(opts.serviceAccount), priorityAdmission(), defaultTolerationSeconds(opts.tolerations), podSecurity(opts.podSecurity), resourceQuota()];
 }

@@ -15,6 +15,10 @@ export interface AdmissionRequest {
   dryRun: boolean;
   /** who is asking (the API server sets it for every request; unit tests may omit it) */
   userInfo?: UserInfo;
+  /** the request's Warning headers, when the caller collects them (plugins append) */
+  warnings?: string[];
+  /** annotations for the request's audit event, when the caller records them (plugins add keys) */
+  auditAnnotations?: Record<string, string>;
 }
 
 /** What plugins may read: other objects, by group/resource/namespace/name (undefined when absent). Results may be
