@@ -16,6 +16,7 @@ import { nodeLifecycleControllerDescriptor } from './controllers/nodelifecycle';
 import { nodeIpamControllerDescriptor } from './controllers/nodeipam';
 import { serviceAccountControllerDescriptor } from './controllers/serviceaccount';
 import { podGCControllerDescriptor } from './controllers/podgc';
+import { clusterRoleAggregationControllerDescriptor } from './controllers/clusterroleaggregation';
 
 export interface ControllerDescriptor {
   /** Canonical name, e.g. "deployment-controller". */
@@ -44,6 +45,7 @@ export const controllerDescriptors: ControllerDescriptor[] = [
   nodeIpamControllerDescriptor,
   serviceAccountControllerDescriptor,
   podGCControllerDescriptor,
+  clusterRoleAggregationControllerDescriptor,
 ];
 
 /** Adds (or replaces, by name) a descriptor at runtime. */

@@ -2,13 +2,16 @@
 // Shared here because both the controller-manager (the controller) and the apiserver (bootstrap, tests) need it,
 // and components never import each other.
 import { labelSelectorMatches } from '../../selectors/labels';
+import type { LabelSelector } from '../../meta/schemas';
+import type { ReadOnly } from '../../meta/types';
 import type { ClusterRole } from './role';
 import type { PolicyRule } from './common';
 
-type RoleView = Pick<ClusterRole, 'metadata' | 'rules' | 'aggregationRule'>;
+/** Accepts cached (read-only) objects as well as plain ones. */
+type RoleView = ReadOnly<Pick<ClusterRole, 'metadata' | 'rules' | 'aggregationRule'>>;
 
 /** Two rules are the same when every list is equal in order (upstream compares with semantic DeepEqual). */
-export function policyRuleEqual(a: PolicyRule, b: PolicyRule): boolean {
+export function policyRuleEqual(a: ReadOnly<PolicyRule>, b: ReadOnly<PolicyRule>): boolean {
   const same = (x: readonly string[] | undefined, y: readonly string[] | undefined) => {
     const xs = x ?? [];
     const ys = y ?? [];
@@ -26,10 +29,10 @@ export function aggregatedRules(role: RoleView, all: readonly RoleView[]): Polic
   if (!role.aggregationRule) return undefined;
   const out: PolicyRule[] = [];
   for (const selector of role.aggregationRule.clusterRoleSelectors ?? []) {
-    const selected = all.filter((r) => r.metadata.name !== role.metadata.name && labelSelectorMatches(selector, r.metadata.labels));
+    const selected = all.filter((r) => r.metadata.name !== role.metadata.name && labelSelectorMatches(selector as LabelSelector, r.metadata.labels));
     selected.sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : (a.metadata.name ?? '') > (b.metadata.name ?? '') ? 1 : 0));
     for (const r of selected) {
-      for (const rule of r.rules ?? []) if (!out.some((o) => policyRuleEqual(o, rule))) out.push(structuredClone(rule));
+      for (const rule of r.rules ?? []) if (!out.some((o) => policyRuleEqual(o, rule))) out.push(structuredClone(rule) as PolicyRule);
     }
   }
   return out;
