@@ -8,8 +8,10 @@
 // pods are covered by the node rules (any node may read all nodes and pods) and NodeRestriction limits writes.
 import type { Attributes, AuthorizationResult, Authorizer } from '../types';
 import { Groups, nodeNameOf, nodeUserPrefix } from '../types';
+import type { PolicyRule } from '@kubets/api';
+import { rulesAllow } from '../rbac/rule-matching';
 import type { NodeGraph, VertexType } from './graph';
-import { nodeRules, rulesAllow, type ResourceRule } from './rules';
+import { nodeRules } from './rules';
 
 export const NodeLeaseNamespace = 'kube-node-lease';
 
@@ -20,7 +22,7 @@ const noRelationship = (node: string): AuthorizationResult => noOpinion(`no rela
 export class NodeAuthorizer implements Authorizer {
   constructor(
     private readonly graph: NodeGraph,
-    private readonly rules: readonly ResourceRule[] = nodeRules,
+    private readonly rules: readonly PolicyRule[] = nodeRules,
   ) {}
 
   authorize(a: Attributes): AuthorizationResult {

@@ -1,5 +1,5 @@
 export { NodeGraph, type VertexType, type GraphEventType } from './graph';
 export { NodeAuthorizer, NodeLeaseNamespace } from './authorizer';
-export { nodeRules, ruleAllows, rulesAllow, type ResourceRule } from './rules';
+export { nodeRules } from './rules';
 export { runNodeGraphPopulator, replacePods, type GraphPopulatorOptions } from './populator';
 export { podRefs, isMirrorPod, MirrorPodAnnotation, type PodRefs } from './pod-refs';
