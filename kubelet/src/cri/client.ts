@@ -50,7 +50,7 @@ export interface CriContainerStatus {
   log_path: string;
 }
 
-export interface CriImage { id: string; repo_tags: string[]; repo_digests: string[]; size: number }
+export interface CriImage { id: string; repo_tags: string[]; repo_digests: string[]; size: number; uid?: { value: number } | null; username?: string }
 
 /** What the kubelet needs from a CRI runtime (RuntimeService + ImageService). */
 export interface CriRuntime {

@@ -13,7 +13,7 @@ import { podDns, resolvConfText, hostsFileText, podHostname, type HostResolv } f
 import { qosClass, containerResources, podCgroupParent } from './resources';
 import { podPhase, podConditions, withTransitionTimes } from './status';
 import { Backoff } from './backoff';
-import { runtimeMaskedPaths, runtimeReadonlyPaths } from './security';
+import { runtimeMaskedPaths, runtimeReadonlyPaths, runtimeSeccomp, verifyRunAsNonRoot } from './security';
 import { ProbeState, runProbe, type ProbeKind } from './probes';
 import { setUpVolumes, podDir, isApiDataVolume, VolumeError, type VolumeSources } from '../volume/volumes';
 import { prepareSubPath } from '../volume/subpath';
@@ -200,6 +200,8 @@ export class PodSyncer {
     let env: Array<{ key: string; value: string }>;
     let mounts: ContainerConfig['mounts'];
     try {
+      const nonRoot = verifyRunAsNonRoot(pod, c, await this.d.cri.imageStatus(c.image ?? '').catch(() => undefined));
+      if (nonRoot) throw new Error(nonRoot);
       env = makeEnvironment(pod, c, this.d.envSources(pod, rec.podIP));
       mounts = this.mounts(pod, c, vols, rec);
     } catch (e) {
@@ -243,6 +245,7 @@ export class PodSyncer {
           no_new_privs: sc?.allowPrivilegeEscalation === false,
           masked_paths: runtimeMaskedPaths(sc?.procMount),
           readonly_paths: runtimeReadonlyPaths(sc?.procMount),
+          seccomp: runtimeSeccomp(pod, c, this.d.rootDir),
         },
       },
     };

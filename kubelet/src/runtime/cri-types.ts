@@ -67,7 +67,12 @@ export interface LinuxContainerSecurityContext {
   no_new_privs: boolean;
   masked_paths: string[];
   readonly_paths: string[];
+  /** Absent (an older client) is treated as Unconfined, as upstream's default. */
+  seccomp?: SecurityProfile | null;
 }
+
+export const SeccompProfileType = { RuntimeDefault: 0, Unconfined: 1, Localhost: 2 } as const;
+export interface SecurityProfile { profile_type: number; localhost_ref: string }
 
 export interface ContainerMetadata { name: string; attempt: number }
 

@@ -124,3 +124,28 @@ test('devices and oom_score_adj', () => {
   const neg = buildContainerSpec(input(cfg({ command: ['x'], linux: { resources: { cpu_period: 0, cpu_quota: 0, cpu_shares: 2, memory_limit_in_bytes: 0, oom_score_adj: -997, cpuset_cpus: '', cpuset_mems: '' } } })));
   expect(neg.process.oomScoreAdj).toBeUndefined();
 });
+
+describe('seccomp', () => {
+  const sc = (extra: Record<string, unknown>) => cfg({ linux: { security_context: { privileged: false, run_as_username: '', readonly_rootfs: false, supplemental_groups: [], no_new_privs: false, masked_paths: [], readonly_paths: [], ...extra } } });
+  const names = (s: ReturnType<typeof buildContainerSpec>) => new Set(s.linux.seccomp?.syscalls.filter((r) => r.action === 'SCMP_ACT_ALLOW' && !r.args).flatMap((r) => r.names));
+
+  test('RuntimeDefault: deny-by-default filter; namespace and mount calls only with CAP_SYS_ADMIN', () => {
+    const spec = buildContainerSpec(input(sc({ seccomp: { profile_type: 0, localhost_ref: '' } })));
+    expect(spec.linux.seccomp).toMatchObject({ defaultAction: 'SCMP_ACT_ERRNO', defaultErrnoRet: 1 });
+    const allowed = names(spec);
+    for (const s of ['read', 'write', 'execve', 'openat', 'futex']) expect(allowed.has(s)).toBe(true);
+    for (const s of ['mount', 'unshare', 'setns', 'keyctl', 'add_key', 'init_module', 'bpf', 'reboot', 'clone']) expect(allowed.has(s)).toBe(false);
+    // clone is allowed only without namespace flags; clone3 is ENOSYS so libc falls back to clone
+    expect(spec.linux.seccomp?.syscalls).toContainEqual({ names: ['clone'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: 0x7e020000, valueTwo: 0, op: 'SCMP_CMP_MASKED_EQ' }] });
+    expect(spec.linux.seccomp?.syscalls).toContainEqual({ names: ['clone3'], action: 'SCMP_ACT_ERRNO', errnoRet: 38 });
+    const admin = names(buildContainerSpec(input(sc({ seccomp: { profile_type: 0, localhost_ref: '' }, capabilities: { add_capabilities: ['SYS_ADMIN'], drop_capabilities: [], add_ambient_capabilities: [] } }))));
+    for (const s of ['mount', 'unshare', 'setns', 'clone']) expect(admin.has(s)).toBe(true);
+  });
+
+  test('Unconfined, absent and privileged: no filter; Localhost: refused', () => {
+    expect(buildContainerSpec(input(sc({ seccomp: { profile_type: 1, localhost_ref: '' } }))).linux.seccomp).toBeUndefined();
+    expect(buildContainerSpec(input(sc({}))).linux.seccomp).toBeUndefined();
+    expect(buildContainerSpec(input(sc({ privileged: true, seccomp: { profile_type: 0, localhost_ref: '' } }))).linux.seccomp).toBeUndefined();
+    expect(() => buildContainerSpec(input(sc({ seccomp: { profile_type: 2, localhost_ref: '/r/seccomp/p.json' } })))).toThrow('Localhost seccomp profiles are not supported');
+  });
+});

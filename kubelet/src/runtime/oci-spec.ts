@@ -1,6 +1,8 @@
 // Generates OCI runtime specs (config.json for runc) from CRI container and sandbox configs. Pure: no I/O.
 import type { ContainerConfig, LinuxContainerResources, Mount } from './cri-types';
 import type { ImageConfig } from '../images/media-types';
+import { SeccompProfileType, type LinuxContainerSecurityContext } from './cri-types';
+import { defaultSeccompProfile, type OciSeccomp } from './seccomp';
 
 export const DEFAULT_CAPS = [
   'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID', 'CAP_SETUID',
@@ -49,6 +51,7 @@ export interface OciSpec {
     readonlyPaths?: string[];
     sysctl?: Record<string, string>;
     devices?: OciDevice[];
+    seccomp?: OciSeccomp;
   };
   annotations?: Record<string, string>;
 }
@@ -189,12 +192,29 @@ export function namespaces(input: Pick<ContainerSpecInput, 'netnsPath' | 'ipcNsP
   return ns;
 }
 
+/**
+ * The seccomp filter for a container: the default profile for RuntimeDefault, none for Unconfined or an absent
+ * profile (upstream's default) and for privileged containers (as containerd).
+ */
+export function seccompFor(sc: LinuxContainerSecurityContext | null | undefined, caps: string[]): OciSeccomp | undefined {
+  if (!sc?.seccomp || sc.privileged) return undefined;
+  switch (sc.seccomp.profile_type) {
+    case SeccompProfileType.RuntimeDefault:
+      return defaultSeccompProfile(caps);
+    case SeccompProfileType.Unconfined:
+      return undefined;
+    default:
+      throw new Error(`seccomp profile ${JSON.stringify(sc.seccomp.localhost_ref)}: Localhost seccomp profiles are not supported by kts runtime`);
+  }
+}
+
 export function buildContainerSpec(input: ContainerSpecInput): OciSpec {
   const cfg = input.config;
   const sc = cfg.linux?.security_context;
   const privileged = !!sc?.privileged;
   const caps = computeCaps(sc?.capabilities?.add_capabilities ?? [], sc?.capabilities?.drop_capabilities ?? [], privileged);
   const ambient = (sc?.capabilities?.add_ambient_capabilities ?? []).map(normCap);
+  const seccomp = seccompFor(sc, caps);
   const masked = privileged ? [] : sc?.masked_paths?.length ? sc.masked_paths : DEFAULT_MASKED_PATHS;
   const readonly = privileged ? [] : sc?.readonly_paths?.length ? sc.readonly_paths : DEFAULT_READONLY_PATHS;
   const userDests = new Set(cfg.mounts.map((m) => m.container_path));
@@ -228,6 +248,7 @@ export function buildContainerSpec(input: ContainerSpecInput): OciSpec {
       maskedPaths: masked,
       readonlyPaths: readonly,
       ...(input.sysctls && Object.keys(input.sysctls).length ? { sysctl: input.sysctls } : {}),
+      ...(seccomp ? { seccomp } : {}),
     },
     annotations: cfg.annotations,
   };
