@@ -5,6 +5,7 @@ import { errors } from '@kubets/api';
 import * as proto from '@kubets/proto';
 import { parse as parseYaml } from 'yaml';
 import { checkDepth, scanJsonDepth } from './depth';
+import { goJsonSyntaxError, summarizeData } from './go-json-error';
 import { getVerbosity, logLine } from '../observability/log';
 
 export const maxBodyBytes = 3 * 1024 * 1024;
@@ -95,13 +96,28 @@ export function parseYamlBody(buf: Buffer): unknown {
   return v;
 }
 
-export function decodeBody(buf: Buffer, contentType: string | undefined): unknown {
+/**
+ * As the serializer's Interpret + transformDecodeError: a JSON body that does not parse (so has no readable
+ * apiVersion/kind) is "unrecognized", with Go's parse error and a summary of the body.
+ */
+function parseJsonObject(buf: Buffer, expectKind: string): unknown {
+  const text = buf.toString('utf8');
+  if (text.trim() === '' || scanJsonDepth(text) > maxDepth) return parseJson(buf);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw errors.badRequest(`the object provided is unrecognized (must be of type ${expectKind}): couldn't get version/kind; json parse error: ${goJsonSyntaxError(text)} (${summarizeData(buf)})`);
+  }
+}
+
+/** expectKind: the kind the URL names (create/update bodies), for kube-apiserver's decode error messages. */
+export function decodeBody(buf: Buffer, contentType: string | undefined, expectKind?: string): unknown {
   const mt = mediaType(contentType);
   const fmt = formatOf(mt);
   if (!fmt) throw errors.unsupportedMediaType(mt);
   switch (fmt) {
     case 'json':
-      return parseJson(buf);
+      return expectKind ? parseJsonObject(buf, expectKind) : parseJson(buf);
     case 'yaml':
       return parseYamlBody(buf);
     case 'protobuf': {

@@ -101,7 +101,7 @@ export class ApiHandler {
       }
       case 'POST': {
         const ctx = this.context(req, info, query);
-        const body = decodeBody(await readBody(req), req.headers['content-type']);
+        const body = decodeBody(await readBody(req), req.headers['content-type'], store.def.kind);
         const obj = await store.create(ctx, body);
         return this.send(res, 201, obj, ctx);
       }
@@ -140,7 +140,7 @@ export class ApiHandler {
       }
       case 'PUT': {
         const ctx = this.context(req, info, query);
-        const body = decodeBody(await readBody(req), req.headers['content-type']);
+        const body = decodeBody(await readBody(req), req.headers['content-type'], store.def.kind);
         return this.send(res, 200, await store.update(ctx, body), ctx);
       }
       case 'PATCH': {

@@ -2,6 +2,7 @@
 import { errors, StatusError } from '@kubets/api';
 import type { TSchema } from '@sinclair/typebox';
 import * as deps from './deps';
+import { checkPatchedObject } from '../encoding/unstructured-convert';
 
 export const patchTypes = [
   'application/json-patch+json',
@@ -30,9 +31,14 @@ export function applyPatch(patchType: string, doc: unknown, patch: unknown, sche
     case 'application/merge-patch+json':
       if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw errors.badRequest('merge patch must be a JSON object');
       return deps.applyMergePatch(doc, patch);
-    case 'application/strategic-merge-patch+json':
+    case 'application/strategic-merge-patch+json': {
       if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw errors.badRequest('strategic merge patch must be a JSON object');
-      return deps.applyStrategicMergePatch(doc, patch, schema);
+      const patched = deps.applyStrategicMergePatch(doc, patch, schema);
+      // as apimachinery's FromUnstructured on the patched map: a value of the wrong shape is a 422, not a schema error
+      const err = checkPatchedObject(schema, patched, patch);
+      if (err) throw err;
+      return patched;
+    }
     default:
       throw errors.unsupportedMediaType(patchType);
   }

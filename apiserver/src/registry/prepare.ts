@@ -4,6 +4,7 @@ import { errors, apiVersionOf, type KindDef, type KubeObject, type StatusCause }
 import { isDeepStrictEqual } from 'node:util';
 import * as deps from './deps';
 import type { RequestContext } from './context';
+import { kindMismatchMessage } from '../encoding/decode-errors';
 
 export function gr(def: KindDef): { group: string; resource: string } {
   return { group: def.group, resource: def.plural };
@@ -18,11 +19,12 @@ export function asObjectOfKind(def: KindDef, body: unknown, expectKind = def.kin
     throw errors.badRequest(`the body of the request must be a JSON object of kind ${expectKind}`);
   }
   const o = body as Record<string, unknown>;
+  // the kind is checked first: upstream's decoder fails converting a foreign kind before the version check
+  if (o.kind !== undefined && o.kind !== '' && o.kind !== expectKind) {
+    throw errors.badRequest(kindMismatchMessage(typeof o.apiVersion === 'string' && o.apiVersion ? o.apiVersion : expectApiVersion, String(o.kind), { group: def.group, kind: expectKind }));
+  }
   if (o.apiVersion !== undefined && o.apiVersion !== '' && o.apiVersion !== expectApiVersion) {
     throw errors.badRequest(`the API version in the data (${String(o.apiVersion)}) does not match the expected API version (${expectApiVersion})`);
-  }
-  if (o.kind !== undefined && o.kind !== '' && o.kind !== expectKind) {
-    throw errors.badRequest(`${String(o.kind)} in version "${def.version}" cannot be handled as a ${expectKind}: the kind in the data (${String(o.kind)}) does not match the expected kind (${expectKind})`);
   }
   if (o.metadata === undefined || o.metadata === null) o.metadata = {};
   if (typeof o.metadata !== 'object' || Array.isArray(o.metadata)) throw errors.badRequest(`${expectKind}.metadata must be an object`);
