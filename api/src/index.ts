@@ -6,3 +6,4 @@ export * from './patch';
 export * from './validation';
 export * from './selectors';
 export * from './openapi';
+export * from './protobuf';

@@ -1,9 +1,32 @@
-import { decodeKubernetesProtobuf, encodeKubernetesProtobuf } from './codec';
-import { k8sType } from './loader';
+// The "k8s\0" envelope and the codec on hand-written objects, Go-encoded bodies, and bad input.
+import { decodeKubernetesProtobuf, decodeWatchEventFrames, encodeKubernetesProtobuf, encodeWatchEventFrame } from './codec';
+import { encodeMessage } from './message-codec';
+import { LEN, VARINT, Writer } from './wire';
 import { StatusError, type KubeObject } from '@kubets/api';
 
 const roundTrip = (o: KubeObject) => decodeKubernetesProtobuf(encodeKubernetesProtobuf(o));
 
+/** A "k8s\0" body around `raw` (any bytes), as a client would send. */
+function envelope(apiVersion: string, kind: string, raw: Uint8Array, contentEncoding = ''): Buffer {
+  const w = new Writer();
+  w.buf.write('k8s\0', 0, 'latin1');
+  w.pos = 4;
+  const tm = w.begin(1);
+  if (apiVersion) {
+    w.tag(1, LEN);
+    w.string(apiVersion);
+  }
+  if (kind) {
+    w.tag(2, LEN);
+    w.string(kind);
+  }
+  w.end(tm);
+  w.tag(2, LEN);
+  w.bytes(raw);
+  w.tag(3, LEN);
+  w.string(contentEncoding);
+  return Buffer.from(w.finish());
+}
 // What `kubectl create deployment web --image=nginx --replicas=2` builds.
 const kubectlDeployment: KubeObject = {
   apiVersion: 'apps/v1',
@@ -150,20 +173,6 @@ const fixtures: Array<[string, KubeObject]> = [
     { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'pdb' }, spec: { minAvailable: '50%', selector: { matchLabels: { app: 'a' } } }, status: { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 } },
   ],
   [
-    'Ingress',
-    {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'Ingress',
-      metadata: { name: 'ing' },
-      spec: {
-        ingressClassName: 'nginx',
-        rules: [{ host: 'example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'svc', port: { number: 80 } } } }] } }],
-        tls: [{ hosts: ['example.com'], secretName: 'tls' }],
-      },
-      status: { loadBalancer: {} },
-    },
-  ],
-  [
     'Pod with owner and managedFields',
     {
       apiVersion: 'v1',
@@ -182,14 +191,32 @@ const fixtures: Array<[string, KubeObject]> = [
 
 describe('Kubernetes protobuf round trip', () => {
   it.each(fixtures)('%s', (_name, obj) => {
-    const body = encodeKubernetesProtobuf(obj);
-    expect(body.subarray(0, 4)).toEqual(Buffer.from('k8s\0', 'latin1'));
-    expect(decodeKubernetesProtobuf(body)).toEqual(obj);
+    expect(roundTrip(obj)).toEqual(obj);
   });
 
-  it('keeps fractional seconds of Times', () => {
-    const o: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x', creationTimestamp: '2024-01-01T00:00:00.250Z' } };
-    expect(roundTrip(o).metadata.creationTimestamp).toBe('2024-01-01T00:00:00.250Z');
+  it('keeps every volume of a pod copy (kubectl debug --copy-to)', () => {
+    const pod: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'copy', namespace: 'default' },
+      spec: {
+        containers: [{ name: 'c', image: 'busybox', volumeMounts: [{ name: 'kube-api-access-abcde', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true }] }],
+        volumes: [
+          {
+            name: 'kube-api-access-abcde',
+            projected: {
+              defaultMode: 420,
+              sources: [
+                { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+                { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+                { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+              ],
+            },
+          },
+        ],
+      },
+    };
+    expect(roundTrip(pod)).toEqual(pod);
   });
 });
 
@@ -211,58 +238,10 @@ describe('decodeKubernetesProtobuf of Go-encoded bodies', () => {
     expect(decodeKubernetesProtobuf(goNamespace)).toEqual({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'foo' }, spec: {}, status: {} });
   });
 
-  it('our encoder produces the same bytes for the same Go-shaped message', () => {
-    const ns = k8sType('k8s.io.api.core.v1.Namespace');
-    const raw = ns
-      .encode(
-        ns.fromObject({
-          metadata: { name: 'foo', generateName: '', namespace: '', selfLink: '', uid: '', resourceVersion: '', generation: 0, creationTimestamp: {} },
-          spec: {},
-          status: { phase: '' },
-        }),
-      )
-      .finish();
-    expect(Buffer.from(raw).toString('hex')).toBe(goNamespace.subarray(4 + 2 + 15 + 2, 4 + 2 + 15 + 2 + 27).toString('hex'));
-  });
-
-  it('decodes a Go-shaped Deployment with zero-valued non-pointer fields', () => {
-    const dep = k8sType('k8s.io.api.apps.v1.Deployment');
-    const raw = dep
-      .encode(
-        dep.fromObject({
-          metadata: { name: 'web', generateName: '', namespace: '', labels: { app: 'web' }, generation: 0, creationTimestamp: {} },
-          spec: {
-            replicas: 2,
-            selector: { matchLabels: { app: 'web' } },
-            template: {
-              metadata: { name: '', labels: { app: 'web' }, creationTimestamp: {} },
-              spec: {
-                containers: [{ name: 'nginx', image: 'nginx', workingDir: '', resources: {}, terminationMessagePath: '', imagePullPolicy: '', stdin: false, tty: false }],
-                restartPolicy: '',
-                dnsPolicy: '',
-                hostNetwork: false,
-                serviceAccountName: '',
-              },
-            },
-            strategy: { type: '' },
-            minReadySeconds: 0,
-            paused: false,
-          },
-          status: { observedGeneration: 0, replicas: 0, updatedReplicas: 0 },
-        }),
-      )
-      .finish();
-    const unknown = k8sType('k8s.io.apimachinery.pkg.runtime.Unknown');
-    const env = unknown.encode(unknown.fromObject({ typeMeta: { apiVersion: 'apps/v1', kind: 'Deployment' }, raw, contentEncoding: '', contentType: '' })).finish();
-    expect(decodeKubernetesProtobuf(Buffer.concat([Buffer.from('k8s\0', 'latin1'), env]))).toEqual(kubectlDeployment);
-  });
-});
-
-describe('decodeKubernetesProtobuf of a body encoded with the upstream generated.proto definitions', () => {
-  // A Go-shaped Deployment (all non-pointer fields written, affinity {} which we do not model) encoded with the
-  // full k8s.io/api generated.proto files; our subset must decode it to the JSON kube-apiserver would see.
-  const body = Buffer.from(
-      '6b3873000a150a07617070732f7631120a4465706c6f796d656e7412ca020a1f0a0377656212001a0022002a003200380042' +
+  // A Go-shaped Deployment (all non-pointer fields written, affinity {}) encoded with the full k8s.io/api
+  // generated.proto files: decodes to the JSON kube-apiserver would see.
+  const goDeployment = Buffer.from(
+    '6b3873000a150a07617070732f7631120a4465706c6f796d656e7412ca020a1f0a0377656212001a0022002a003200380042' +
       '005a0a0a03617070120377656212a0020802120c0a0a0a0361707012037765621ae2010a100a0042005a0a0a036170701203' +
       '77656212cd010a110a0176120c9a01090a040a02636d18a403125f0a056e67696e7812056e67696e782a00320d0a00100018' +
       '5022035443502a003a0f0a01581a0a22080a030a017312016b42005a1b0a1712150a012f120808011a04687474701a002204' +
@@ -272,8 +251,8 @@ describe('decodeKubernetesProtobuf of a body encoded with the upstream generated
       '0048d8041a04080010001a002200',
     'hex',
   );
-  it('decodes to the Kubernetes JSON shape', () => {
-    expect(decodeKubernetesProtobuf(body)).toEqual({
+  it('decodes a Go-encoded Deployment to the Kubernetes JSON shape', () => {
+    expect(decodeKubernetesProtobuf(goDeployment)).toEqual({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'web', labels: { app: 'web' } },
@@ -298,6 +277,7 @@ describe('decodeKubernetesProtobuf of a body encoded with the upstream generated
             terminationGracePeriodSeconds: 30,
             dnsPolicy: 'ClusterFirst',
             securityContext: {},
+            affinity: {}, // a non-nil *Affinity: JSON shows it
             schedulerName: 'default-scheduler',
             preemptionPolicy: 'PreemptLowerPriority',
           },
@@ -305,27 +285,93 @@ describe('decodeKubernetesProtobuf of a body encoded with the upstream generated
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: 1 } },
         revisionHistoryLimit: 10,
         progressDeadlineSeconds: 600,
+        // Go's *int32 replicas/… are pointers; its non-pointer status ints are zero and left out
       },
       status: {},
     });
+  });
+
+  it('our encoding of that Deployment decodes the same', () => {
+    const obj = decodeKubernetesProtobuf(goDeployment);
+    expect(roundTrip(obj)).toEqual(obj);
+  });
+});
+
+describe('fields the server cannot keep are refused, never dropped', () => {
+  const podRaw = (extra: (w: Writer) => void) => {
+    const w = new Writer();
+    const meta = w.begin(1);
+    w.tag(1, LEN);
+    w.string('p');
+    w.end(meta);
+    const spec = w.begin(2);
+    const c = w.begin(2); // containers
+    w.tag(1, LEN);
+    w.string('c');
+    w.end(c);
+    extra(w);
+    w.end(spec);
+    return envelope('v1', 'Pod', w.finish());
+  };
+  const cases: Array<[string, (w: Writer) => void, number | undefined]> = [
+    ['nothing extra', () => {}, undefined],
+    ['an unknown field number with a value', (w) => (w.tag(99, LEN), w.string('surprise')), 400],
+    ['an unknown field number with a zero value', (w) => (w.tag(99, VARINT), w.varint(0)), undefined],
+    ['a Kubernetes field kubets lacks, set', (w) => (w.tag(41, LEN), w.string('host-override')), 400], // PodSpec.hostnameOverride
+    ['a Kubernetes field kubets lacks, zero (Go writes every non-pointer field)', (w) => (w.tag(41, LEN), w.string('')), undefined],
+  ];
+  it.each(cases)('%s', (_n, extra, code) => {
+    const body = podRaw(extra);
+    if (code === undefined) {
+      expect(decodeKubernetesProtobuf(body)).toEqual({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c' }] } });
+      return;
+    }
+    let err: unknown;
+    try {
+      decodeKubernetesProtobuf(body);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StatusError);
+    expect((err as StatusError).code).toBe(code);
+    expect((err as StatusError).message).toMatch(/spec\./);
+  });
+
+  it('encoding a field with no field number fails instead of dropping it', () => {
+    expect(() => encodeKubernetesProtobuf({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [], madeUp: 1 } } as KubeObject)).toThrow(/spec\.madeUp/);
+  });
+});
+
+describe('watch frames', () => {
+  it('round-trip a stream of events split anywhere', () => {
+    const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', resourceVersion: '5' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } };
+    const status = { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Failure', message: 'too old', reason: 'Expired', code: 410 };
+    const stream = Buffer.concat([encodeWatchEventFrame('ADDED', pod), encodeWatchEventFrame('MODIFIED', pod), encodeWatchEventFrame('ERROR', status)]);
+    const first = decodeWatchEventFrames(stream.subarray(0, 37));
+    const second = decodeWatchEventFrames(Buffer.concat([first.rest, stream.subarray(37)]));
+    expect([...first.events, ...second.events]).toEqual([
+      { type: 'ADDED', object: pod },
+      { type: 'MODIFIED', object: pod },
+      { type: 'ERROR', object: status },
+    ]);
+    expect(second.rest.length).toBe(0);
   });
 });
 
 describe('decodeKubernetesProtobuf errors', () => {
   const good = encodeKubernetesProtobuf(kubectlDeployment);
-  const unknownType = k8sType('k8s.io.apimachinery.pkg.runtime.Unknown');
-  const envelope = (o: object) => Buffer.concat([Buffer.from('k8s\0', 'latin1'), unknownType.encode(unknownType.fromObject(o)).finish()]);
   const cases: Array<[string, Buffer, number]> = [
     ['empty body', Buffer.alloc(0), 400],
     ['JSON body', Buffer.from('{"kind":"Namespace"}'), 400],
     ['bad magic', Buffer.concat([Buffer.from('k9s\0', 'latin1'), good.subarray(4)]), 400],
     ['truncated envelope', good.subarray(0, good.length - 10), 400],
     ['garbage after magic', Buffer.concat([Buffer.from('k8s\0', 'latin1'), Buffer.from('ffffffffffffffffffff', 'hex')]), 400],
-    ['no typeMeta', envelope({ raw: Buffer.from([]) }), 400],
-    ['garbage raw', envelope({ typeMeta: { apiVersion: 'v1', kind: 'Namespace' }, raw: Buffer.from('0aff', 'hex') }), 400],
-    ['content encoding', envelope({ typeMeta: { apiVersion: 'v1', kind: 'Namespace' }, raw: Buffer.from([]), contentEncoding: 'gzip' }), 400],
-    ['unknown kind', envelope({ typeMeta: { apiVersion: 'v1', kind: 'Widget' }, raw: Buffer.from([]) }), 415],
-    ['unknown version', envelope({ typeMeta: { apiVersion: 'apps/v1beta1', kind: 'Deployment' }, raw: Buffer.from([]) }), 415],
+    ['no typeMeta', envelope('', '', Buffer.from([])), 400],
+    ['garbage raw', envelope('v1', 'Namespace', Buffer.from('0aff', 'hex')), 400],
+    ['wrong wire type', envelope('v1', 'Namespace', encodeMessage({ metadata: {} }, 'io.k8s.api.core.v1.Namespace').fill(0x08, 0, 1)), 400],
+    ['content encoding', envelope('v1', 'Namespace', Buffer.from([]), 'gzip'), 400],
+    ['unknown kind', envelope('v1', 'Widget', Buffer.from([])), 415],
+    ['unknown version', envelope('apps/v1beta1', 'Deployment', Buffer.from([])), 415],
   ];
   it.each(cases)('%s', (_n, body, code) => {
     let err: unknown;
@@ -346,15 +392,14 @@ describe('decodeKubernetesProtobuf errors', () => {
       const b = Buffer.alloc(len);
       for (let j = 0; j < len; j++) b[j] = rnd();
       if (i % 2 === 0) Buffer.from('k8s\0', 'latin1').copy(b);
-      // flip bytes in a valid body too
       const mutated = Buffer.from(good);
       mutated[4 + (i % (good.length - 4))] = rnd();
       for (const body of [b, mutated]) {
         try {
           decodeKubernetesProtobuf(body);
         } catch (e) {
-          expect(e).toBeInstanceOf(StatusError);
-          expect([400, 415]).toContain((e as StatusError).code);
+          if (!(e instanceof StatusError)) throw e;
+          expect([400, 415]).toContain(e.code);
         }
       }
     }

@@ -1,2 +1,13 @@
-export { decodeKubernetesProtobuf, encodeKubernetesProtobuf, PROTOBUF_MAGIC, PROTOBUF_CONTENT_TYPE } from './codec';
-export { k8sRoot, k8sType, messageForKind, KIND_MESSAGES, K8S_PROTO_DIR } from './loader';
+export {
+  decodeKubernetesProtobuf,
+  encodeKubernetesProtobuf,
+  encodeWatchEventFrame,
+  decodeWatchEventFrames,
+  hasProtobuf,
+  isKubernetesProtobuf,
+  PROTOBUF_MAGIC,
+  PROTOBUF_CONTENT_TYPE,
+  PROTOBUF_WATCH_CONTENT_TYPE,
+} from './codec';
+export { protoKind, type ProtoKind } from './kinds';
+export { decodeMessage, encodeMessage, UnsupportedFieldError } from './message-codec';
