@@ -34,6 +34,8 @@ export interface KindStrategy<T> {
   validate?(obj: T): StatusCause[];
   /** Update-only checks such as immutable fields. */
   validateUpdate?(obj: T, old: T): StatusCause[];
+  /** Create-only checks (fields that may not be set on create). */
+  validateCreate?(obj: T): StatusCause[];
   /** Whether a change to this kind's spec bumps metadata.generation (default: true when the kind has a `spec`). */
   generationFromSpec?: boolean;
 }

@@ -57,6 +57,7 @@ export function validateObject(def: KindDef, obj: KubeObject, opts: ValidateObje
     try {
       if (def.strategy.validate) out.push(...def.strategy.validate(obj));
       if (opts.old && def.strategy.validateUpdate) out.push(...def.strategy.validateUpdate(obj, opts.old));
+      if (!opts.old && def.strategy.validateCreate) out.push(...def.strategy.validateCreate(obj));
     } catch (e) {
       // A strategy tripping over a value the schema already rejected is not a server error.
       if (out.length === 0) throw e;

@@ -34,7 +34,8 @@ export function defaultTolerationSeconds(opts: DefaultTolerationOptions = {}): A
   return {
     name: 'DefaultTolerationSeconds',
     admit(req) {
-      if (req.operation !== 'CREATE' || !isPod(req)) return;
+      // on update too (as upstream): a replace with the original manifest must not look like a tolerations change
+      if (!isPod(req)) return;
       const spec = (req.obj.spec ??= {}) as { tolerations?: Toleration[] };
       const list = spec.tolerations ?? [];
       for (const key of taints) {

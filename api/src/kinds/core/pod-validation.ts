@@ -30,6 +30,11 @@ export function defaultPodSpec(spec: PodSpec | undefined): void {
   }
   if (spec.serviceAccountName && !spec.serviceAccount) spec.serviceAccount = spec.serviceAccountName;
   else if (spec.serviceAccount && !spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount;
+  // SetDefaults_Volume: a volume that names no source is an emptyDir
+  for (const v of spec.volumes ?? []) {
+    const rec = v as Record<string, unknown>;
+    if (volumeSourceKeys.every((k) => rec[k] === undefined)) v.emptyDir = {};
+  }
 }
 
 /** Pod-only defaults: requests default to limits (SetDefaults_Pod). */

@@ -94,7 +94,8 @@ describe('Pod validation', () => {
     ['missing image', pod({ containers: [{ name: 'a' }] }), ['spec.containers[0].image: Required value']],
     ['unknown volume', pod({ containers: [{ name: 'a', image: 'x', volumeMounts: [{ name: 'data', mountPath: '/d' }] }] }), ['spec.containers[0].volumeMounts[0].name: Not found: "data"']],
     ['bad port', pod({ containers: [{ name: 'a', image: 'x', ports: [{ containerPort: 70000 }] }] }), ['spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive']],
-    ['volume without source', pod({ volumes: [{ name: 'v' }] }), ['spec.volumes[0]: Required value: must specify a volume type']],
+    ['volume without source defaults to emptyDir', pod({ volumes: [{ name: 'v' }] }), []],
+    ['ephemeral containers on create', pod({ ephemeralContainers: [{ name: 'dbg', image: 'busybox' }] }), ['spec.ephemeralContainers: Forbidden: cannot be set on create']],
     ['request above limit', pod({ containers: [{ name: 'a', image: 'x', resources: { requests: { cpu: '2' }, limits: { cpu: '1' } } }] }), ['spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1']],
     ['env name with =', pod({ containers: [{ name: 'a', image: 'x', env: [{ name: 'A=B', value: '1' }] }] }), ['spec.containers[0].env[0].name: Invalid value: "A=B": a valid environment variable name must consist only of printable ASCII characters other than \'=\'']],
     ['probe without handler', pod({ containers: [{ name: 'a', image: 'x', readinessProbe: {} }] }), ['spec.containers[0].readinessProbe: Required value: must specify a handler type']],
@@ -201,5 +202,32 @@ describe('Pod table', () => {
     const p = pod({}, { phase: 'Pending' });
     expect(PodKind.fieldSelectors!['spec.nodeName']!(p)).toBe('');
     expect(PodKind.fieldSelectors!['status.phase']!(p)).toBe('Pending');
+  });
+});
+
+describe('Pod create and update rules (as kube-apiserver)', () => {
+  it('defaults a volume with no source to emptyDir: {}', () => {
+    expect(defaulted(pod({ volumes: [{ name: 'v' }, { name: 'c', configMap: { name: 'x' } }] })).spec!.volumes).toEqual([
+      { name: 'v', emptyDir: {} },
+      expect.objectContaining({ name: 'c', configMap: expect.objectContaining({ name: 'x' }) }),
+    ]);
+  });
+  it.each<[string, (p: Pod) => void, string | undefined]>([
+    ['setting nodeName', (p) => (p.spec!.nodeName = 'n1'), 'spec'],
+    ['changing nodeName', (p) => (p.spec!.nodeName = 'n2'), 'spec'],
+    ['image only', (p) => (p.spec!.containers[0]!.image = 'nginx:2'), undefined],
+  ])('update %s', (what, change, field) => {
+    const old = defaulted(pod(what === 'changing nodeName' ? { nodeName: 'n1' } : {}));
+    const next = structuredClone(old);
+    change(next);
+    const causes = PodKind.strategy!.validateUpdate!(next, old);
+    expect(causes[0]?.field).toBe(field);
+    if (field) expect(causes[0]!.message).toMatch(/^Forbidden: pod updates may not change fields other than /);
+  });
+  it('allows ephemeral containers on update (the ephemeralcontainers subresource)', () => {
+    const old = defaulted(pod());
+    const next = structuredClone(old);
+    next.spec!.ephemeralContainers = [{ name: 'dbg', image: 'busybox' }];
+    expect(validateObject(PodKind as unknown as KindDef, next, { old }).map((c) => c.message)).not.toContain('Forbidden: cannot be set on create');
   });
 });

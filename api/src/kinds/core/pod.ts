@@ -5,6 +5,7 @@ import { objectSchema } from '../common';
 import { PodSpecSchema, PodStatusSchema } from './pod-spec';
 import { defaultPodSpec, defaultPodRequestsFromLimits, computeQOSClass, validatePodSpec, validatePodSpecUpdate } from './pod-validation';
 import { podColumns, podCells } from './pod-table';
+import { fieldErr } from '../validators';
 
 export * from './container';
 export * from './volume';
@@ -53,6 +54,10 @@ export const PodKind = defineKind<Pod>({
     validateUpdate(pod, old) {
       if (!pod.spec || !old.spec) return [];
       return validatePodSpecUpdate(pod.spec, old.spec);
+    },
+    // ValidatePodCreate: ephemeral containers only arrive through the ephemeralcontainers subresource
+    validateCreate(pod) {
+      return pod.spec?.ephemeralContainers?.length ? [fieldErr.forbidden('spec.ephemeralContainers', 'cannot be set on create')] : [];
     },
     generationFromSpec: true,
   },
