@@ -1,6 +1,5 @@
-// kube-apiserver flag names, parsed with @kubets/client's parseFlags (Kubernetes conventions). We serve plain
-// HTTP on loopback until authentication exists: --secure-port and --port both set the listening port, and
-// --advertise-address is an alias of --bind-address.
+// kube-apiserver flag names, parsed with @kubets/client's parseFlags (Kubernetes conventions). HTTPS only:
+// --secure-port and --port both set the listening port, and --advertise-address is an alias of --bind-address.
 import { parseDuration, parseFlags, str, usage, type FlagSpec, type FlagValue } from '@kubets/client';
 
 export { parseDuration };
@@ -21,6 +20,13 @@ export interface ApiServerFlags {
   clientCAFile?: string;
   defaultNotReadyTolerationSeconds?: number;
   defaultUnreachableTolerationSeconds?: number;
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  tokenAuthFile?: string;
+  anonymousAuth: boolean;
+  enableBootstrapTokenAuth: boolean;
+  authorizationModes: string[];
+  apiAudiences: string[];
 }
 
 export const apiServerFlagSpecs: Record<string, FlagSpec> = {
@@ -29,7 +35,14 @@ export const apiServerFlagSpecs: Record<string, FlagSpec> = {
   'etcd-compaction-interval': { type: 'duration', default: '5m', help: 'The interval of compaction requests. If 0, the compaction request from apiserver is disabled.' },
   'bind-address': { type: 'string', default: '127.0.0.1', help: 'The IP address on which to listen for the --secure-port port.' },
   'advertise-address': { type: 'string', help: 'Alias of --bind-address (kubets serves where it advertises).' },
-  'secure-port': { type: 'int', default: 6443, help: 'The port on which to serve (plain HTTP for now).' },
+  'secure-port': { type: 'int', default: 6443, help: 'The port on which to serve HTTPS with authentication and authorization.' },
+  'tls-cert-file': { type: 'string', help: 'File containing the default x509 Certificate for HTTPS. If not given, the cluster PKI under --data-dir is used (created on first start).' },
+  'tls-private-key-file': { type: 'string', help: 'File containing the default x509 private key matching --tls-cert-file.' },
+  'token-auth-file': { type: 'string', help: 'If set, the file that will be used to secure the secure port of the API server via token authentication.' },
+  'anonymous-auth': { type: 'bool', default: true, help: 'Enables anonymous requests to the secure port of the API server. Requests that are not rejected by another authentication method are treated as anonymous requests (user system:anonymous, group system:unauthenticated).' },
+  'enable-bootstrap-token-auth': { type: 'bool', default: false, help: "Enable to allow secrets of type 'bootstrap.kubernetes.io/token' in the 'kube-system' namespace to be used for TLS bootstrapping authentication." },
+  'authorization-mode': { type: 'list', default: ['Node', 'RBAC'], help: 'Ordered list of plug-ins to do authorization on secure port. Comma-delimited list of: AlwaysAllow,AlwaysDeny,Node,RBAC.' },
+  'api-audiences': { type: 'list', default: [], help: 'Identifiers of the API. The service account token authenticator will validate that tokens used against the API are bound to at least one of these audiences (default: the issuer).' },
   port: { type: 'int', help: 'Alias of --secure-port.' },
   'service-cluster-ip-range': { type: 'string', default: '10.96.0.0/12', help: 'A CIDR notation IP range from which to assign service cluster IPs.' },
   'service-node-port-range': { type: 'string', default: '30000-32767', help: 'A port range to reserve for services with NodePort visibility.' },
@@ -77,6 +90,10 @@ export function parseApiServerFlags(argv: string[]): ApiServerFlags {
     serviceNodePortRange: str(values['service-node-port-range']),
     verbosity: nonNegativeInt('v', values.v)!,
     etcdCompactionIntervalMs: values['etcd-compaction-interval'] as number,
+    anonymousAuth: values['anonymous-auth'] === true,
+    enableBootstrapTokenAuth: values['enable-bootstrap-token-auth'] === true,
+    authorizationModes: (values['authorization-mode'] as string[]).map((s) => s.trim()).filter(Boolean),
+    apiAudiences: (values['api-audiences'] as string[]).map((s) => s.trim()).filter(Boolean),
   };
   const dataDir = opt('data-dir');
   if (dataDir !== undefined) f.dataDir = dataDir;
@@ -92,5 +109,12 @@ export function parseApiServerFlags(argv: string[]): ApiServerFlags {
   if (notReady !== undefined) f.defaultNotReadyTolerationSeconds = notReady;
   const unreachable = nonNegativeInt('default-unreachable-toleration-seconds', values['default-unreachable-toleration-seconds']);
   if (unreachable !== undefined) f.defaultUnreachableTolerationSeconds = unreachable;
+  const tlsCert = opt('tls-cert-file');
+  const tlsKey = opt('tls-private-key-file');
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new Error('--tls-cert-file and --tls-private-key-file must be given together');
+  if (tlsCert !== undefined) f.tlsCertFile = tlsCert;
+  if (tlsKey !== undefined) f.tlsPrivateKeyFile = tlsKey;
+  const tokenAuthFile = opt('token-auth-file');
+  if (tokenAuthFile !== undefined) f.tokenAuthFile = tokenAuthFile;
   return f;
 }

@@ -25,6 +25,12 @@ export function optionsFromFlags(f: ApiServerFlags): ApiServerOptions {
     ...(f.clientCAFile ? { clientCAFile: f.clientCAFile } : {}),
     ...(f.defaultNotReadyTolerationSeconds !== undefined ? { defaultNotReadyTolerationSeconds: f.defaultNotReadyTolerationSeconds } : {}),
     ...(f.defaultUnreachableTolerationSeconds !== undefined ? { defaultUnreachableTolerationSeconds: f.defaultUnreachableTolerationSeconds } : {}),
+    ...(f.tlsCertFile && f.tlsPrivateKeyFile ? { tls: { certFile: f.tlsCertFile, keyFile: f.tlsPrivateKeyFile } } : {}),
+    ...(f.tokenAuthFile ? { tokenAuthFile: f.tokenAuthFile } : {}),
+    anonymousAuth: f.anonymousAuth,
+    enableBootstrapTokenAuth: f.enableBootstrapTokenAuth,
+    authorizationModes: f.authorizationModes,
+    ...(f.apiAudiences.length ? { apiAudiences: f.apiAudiences } : {}),
   };
 }
 
@@ -44,3 +50,5 @@ export async function run(argv: string[] | ApiServerFlags, signal: AbortSignal):
 export { EtcdStorage, CachedStorage } from './storage';
 export { startEmbeddedEtcd, freePort } from './etcd';
 export { loadOrCreateJoinToken, readJoinToken, tokenFile as joinTokenFile, BOOTSTRAP_PATH, type BootstrapResponse } from './bootstrap-token';
+export * as encryption from './encryption';
+export { createTestPki, type TestPki } from './testing/test-pki';

@@ -1,11 +1,18 @@
 // In-process tests of the HTTP layer over MemoryStorage (no etcd).
 import { startApiServer, type RunningApiServer } from './server';
 import { MemoryStorage } from './testing/memory-storage';
+import { createTestPki, type TestPki } from './testing/test-pki';
+import { fetchAs, type TestFetch } from './testing/https-fetch';
 
 let srv: RunningApiServer;
+let pki: TestPki;
+let fetch: TestFetch;
 const storage = new MemoryStorage();
 beforeAll(async () => {
+  pki = await createTestPki();
+  fetch = fetchAs({ ca: pki.pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem });
   srv = await startApiServer({
+    ...pki.serverOptions,
     etcdServers: [],
     bindAddress: '127.0.0.1',
     port: 0,
@@ -15,7 +22,9 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  await fetch?.close();
   await srv?.close();
+  pki?.remove();
 });
 
 async function req(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ code: number; json: any; headers: Headers }> {
@@ -123,16 +132,17 @@ describe('apiserver http', () => {
   });
 
   it('closes the storage watch when the client goes away', async () => {
-    for (let i = 0; i < 100 && storage.watcherCount > 0; i++) await new Promise((res) => setTimeout(res, 20));
-    const before = storage.watcherCount;
+    const watchers = () => storage.watcherCountUnder('/registry/core/configmaps');
+    for (let i = 0; i < 100 && watchers() > 0; i++) await new Promise((res) => setTimeout(res, 20));
+    const before = watchers();
     expect(before).toBe(0);
     const ctl = new AbortController();
     const r = await fetch(`${srv.url}/api/v1/namespaces/default/configmaps?watch=true`, { signal: ctl.signal });
     expect(r.status).toBe(200);
-    expect(storage.watcherCount).toBe(before + 1);
+    expect(watchers()).toBe(before + 1);
     ctl.abort();
-    for (let i = 0; i < 100 && storage.watcherCount > before; i++) await new Promise((res) => setTimeout(res, 20));
-    expect(storage.watcherCount).toBe(before);
+    for (let i = 0; i < 100 && watchers() > before; i++) await new Promise((res) => setTimeout(res, 20));
+    expect(watchers()).toBe(before);
   });
 
   it('serves openapi v3 with hashes and ETags', async () => {
@@ -151,9 +161,9 @@ describe('apiserver http', () => {
     for (let i = 0; i < 3; i++) {
       await req('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `big-${i}` }, data: { x: 'y'.repeat(60 * 1024) } });
     }
-    const http = await import('node:http');
+    const https = await import('node:https');
     const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
-      http.get(`${srv.url}/api/v1/namespaces/default/configmaps`, { headers: { 'Accept-Encoding': 'gzip' } }, (r) => {
+      https.get(`${srv.url}/api/v1/namespaces/default/configmaps`, { headers: { 'Accept-Encoding': 'gzip' }, ca: pki.pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem }, (r) => {
         r.resume();
         resolve(r.headers);
       }).on('error', reject);

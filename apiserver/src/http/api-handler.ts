@@ -4,8 +4,9 @@ import { errors, type KindDef, type KubeObject } from '@kubets/api';
 import type { RequestInfo } from './request-info';
 import { writeJson } from './errors';
 import { boolParam, intParam, listParams } from './params';
-import { decodeBody, decodePatchBody, mediaType, parseJson, readBody } from '../encoding/body';
+import { decodeBody, decodeDeleteBody, decodePatchBody, mediaType, readBody } from '../encoding/body';
 import { checkPatchType } from '../registry/patch';
+import { requestUser } from '../auth/request-user';
 import { dryRunFrom, fieldManagerFrom, fieldValidationFrom, type RequestContext } from '../registry/context';
 import type { ResourceStore } from '../registry/store';
 import { deleteCollection, deleteObject, parseDeleteOptions } from '../registry/delete';
@@ -30,6 +31,7 @@ export class ApiHandler {
 
   private context(req: IncomingMessage, info: RequestInfo, query: URLSearchParams, dryRunValues?: string[]): RequestContext {
     const write = info.verb !== 'get' && info.verb !== 'list' && info.verb !== 'watch';
+    const user = requestUser(req);
     return {
       namespace: info.namespace,
       name: info.name,
@@ -39,6 +41,7 @@ export class ApiHandler {
       fieldValidation: write ? fieldValidationFrom(query) : 'Ignore',
       dryRun: dryRunFrom(dryRunValues ?? query.getAll('dryRun')),
       warnings: [],
+      ...(user ? { user } : {}),
     };
   }
 
@@ -107,7 +110,7 @@ export class ApiHandler {
       }
       case 'DELETE': {
         const raw = await readBody(req);
-        const opts = parseDeleteOptions(raw.length ? parseJson(raw) : undefined, query);
+        const opts = parseDeleteOptions(raw.length ? decodeDeleteBody(raw, req.headers['content-type']) : undefined, query);
         const ctx = this.context(req, info, query, opts.dryRun);
         const items = await deleteCollection(store, ctx, listParams(query), opts);
         return this.send(res, 200, { kind: `${store.def.kind}List`, apiVersion: store.apiVersion, metadata: {}, items }, ctx);
@@ -152,7 +155,7 @@ export class ApiHandler {
       }
       case 'DELETE': {
         const raw = await readBody(req);
-        const opts = parseDeleteOptions(raw.length ? parseJson(raw) : undefined, query);
+        const opts = parseDeleteOptions(raw.length ? decodeDeleteBody(raw, req.headers['content-type']) : undefined, query);
         const ctx = this.context(req, info, query, opts.dryRun);
         const r = await deleteObject(store, ctx, opts);
         return this.send(res, r.deleted ? 200 : 202, r.obj, ctx);

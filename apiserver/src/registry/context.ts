@@ -3,6 +3,7 @@ import { rfc3339 as rfc3339Ms } from '@kubets/client';
 import type { KindDef, KubeObject } from '@kubets/api';
 import { errors } from '@kubets/api';
 import type { Storage } from '../storage/interface';
+import type { UserInfo } from '../auth/types';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -17,6 +18,8 @@ export interface RequestContext {
   dryRun: boolean;
   /** Warning headers to send back (299 - "...") */
   warnings: string[];
+  /** the authenticated caller (absent only in unit tests that build contexts by hand) */
+  user?: UserInfo;
 }
 
 /** Per-kind behaviour beyond the generic store (allocations, graceful deletion...). */
@@ -37,7 +40,7 @@ export interface KindHooks {
 
 /** The admission chain as the store sees it (apiserver/src/admission). */
 export interface Admitter {
-  admit(req: { def: KindDef; operation: 'CREATE' | 'UPDATE'; subresource: string; namespace: string; obj: KubeObject; old?: KubeObject; dryRun: boolean }): Promise<void>;
+  admit(req: { def: KindDef; operation: 'CREATE' | 'UPDATE'; subresource: string; namespace: string; obj: KubeObject; old?: KubeObject; dryRun: boolean; userInfo?: UserInfo; warnings?: string[] }): Promise<void>;
 }
 
 export interface RegistryDeps {

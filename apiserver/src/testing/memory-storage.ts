@@ -39,6 +39,7 @@ export class MemoryStorage implements Storage {
   private rev = 1;
   private readonly history: HistoryEntry[] = [];
   private readonly watchers = new Set<(e: HistoryEntry) => void>();
+  private readonly watchKeys = new Map<(e: HistoryEntry) => void, string>();
   /** Oldest revision still in history; watches from before it get 410. */
   compactedRev = 0;
 
@@ -173,7 +174,10 @@ export class MemoryStorage implements Storage {
         for (const e of this.history) if (e.rev > n) onEvent(e);
       }
     }
-    if (!closed) this.watchers.add(onEvent);
+    if (!closed) {
+      this.watchers.add(onEvent);
+      this.watchKeys.set(onEvent, key);
+    }
     let bookmarkTimer: NodeJS.Timeout | undefined;
     if (opts.allowBookmarks && !closed) {
       bookmarkTimer = setInterval(() => {
@@ -188,6 +192,7 @@ export class MemoryStorage implements Storage {
       }
       closed = true;
       this.watchers.delete(onEvent);
+      this.watchKeys.delete(onEvent);
       if (bookmarkTimer) clearInterval(bookmarkTimer);
       wake?.();
     };
@@ -214,6 +219,13 @@ export class MemoryStorage implements Storage {
   }
 
   /** Open watches (for tests). */
+  /** open watches on keys under a prefix (the API server's own informers watch other resources) */
+  watcherCountUnder(prefix: string): number {
+    let n = 0;
+    for (const k of this.watchKeys.values()) if (k.startsWith(prefix)) n++;
+    return n;
+  }
+
   get watcherCount(): number {
     return this.watchers.size;
   }
