@@ -10,6 +10,15 @@ describe('parseKubeletFlags', () => {
     const o = parseKubeletFlags(['--cluster-dns=10.96.0.10,10.96.0.11', '--node-labels=a=b,c=', '--register-with-taints=dedicated=gpu:NoSchedule,x:NoExecute', '--sync-frequency=30s', '--max-pods', '20', '-v=3', '--container-runtime-endpoint=unix:///run/x.sock']);
     expect(o).toMatchObject({ clusterDNS: ['10.96.0.10', '10.96.0.11'], nodeLabels: { a: 'b', c: '' }, registerWithTaints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }, { key: 'x', effect: 'NoExecute' }], syncFrequencyMs: 30_000, maxPods: 20, verbosity: 3, containerRuntimeEndpoint: 'unix:///run/x.sock' });
   });
+  it('kubelet server security flags: secure defaults, upstream names', () => {
+    expect(parseKubeletFlags([])).toMatchObject({
+      address: '', certDir: '', anonymousAuth: false, authenticationTokenWebhook: true, authenticationTokenWebhookCacheTtlMs: 120_000,
+      authorizationMode: 'Webhook', authorizationWebhookCacheAuthorizedTtlMs: 300_000, authorizationWebhookCacheUnauthorizedTtlMs: 30_000,
+    });
+    const o = parseKubeletFlags(['--tls-cert-file=/c', '--tls-private-key-file=/k', '--client-ca-file=/ca', '--anonymous-auth=true', '--authorization-mode=AlwaysAllow', '--authentication-token-webhook-cache-ttl=10s']);
+    expect(o).toMatchObject({ tlsCertFile: '/c', tlsPrivateKeyFile: '/k', clientCAFile: '/ca', anonymousAuth: true, authorizationMode: 'AlwaysAllow', authenticationTokenWebhookCacheTtlMs: 10_000 });
+    expect(() => parseKubeletFlags(['--authorization-mode=RBAC'])).toThrow('invalid --authorization-mode');
+  });
   it('rejects bad input', () => {
     expect(() => parseKubeletFlags(['--register-with-taints=bad'])).toThrow('invalid taint');
     expect(() => parseKubeletFlags(['--nope'])).toThrow('unknown flag');

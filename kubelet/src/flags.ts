@@ -1,5 +1,5 @@
 // `kts kubelet` flags (upstream kubelet names).
-import { parseFlags, str, num, usage, type FlagSpec } from '@kubets/client';
+import { parseFlags, str, num, bool, usage, type FlagSpec } from '@kubets/client';
 
 export const kubeletFlagSpecs: Record<string, FlagSpec> = {
   kubeconfig: { type: 'string', default: '', help: 'Path to a kubeconfig file for connecting to the API server.' },
@@ -14,7 +14,17 @@ export const kubeletFlagSpecs: Record<string, FlagSpec> = {
   'max-pods': { type: 'int', default: 110, help: 'Number of pods that can run on this kubelet.' },
   'eviction-hard': { type: 'list', default: ['memory.available<100Mi', 'nodefs.available<10%'], help: 'Hard eviction thresholds.' },
   'pod-cidr': { type: 'string', default: '', help: 'Pod CIDR when node.spec.podCIDR is not set.' },
-  address: { type: 'string', default: '0.0.0.0', help: 'The IP address for the kubelet server (logs, exec, port-forward, /pods, /stats).' },
+  address: { type: 'string', default: '', help: 'The IP address for the kubelet server (logs, exec, port-forward, /pods, /stats); default the node IP. 0.0.0.0 for all interfaces.' },
+  'tls-cert-file': { type: 'string', default: '', help: 'x509 certificate (chain) of the kubelet server. Empty: <cert-dir>/kubelet.crt, generated self-signed when absent.' },
+  'tls-private-key-file': { type: 'string', default: '', help: 'x509 private key matching --tls-cert-file.' },
+  'cert-dir': { type: 'string', default: '', help: 'Directory of the generated TLS certificate (default <root-dir>/pki). Ignored when --tls-cert-file and --tls-private-key-file are set.' },
+  'client-ca-file': { type: 'string', default: '', help: 'CA bundle that verifies client certificates: a verified certificate authenticates as its CommonName with its Organizations as groups.' },
+  'anonymous-auth': { type: 'bool', default: false, help: 'Requests without credentials run as system:anonymous (group system:unauthenticated). Default false: they get 401.' },
+  'authentication-token-webhook': { type: 'bool', default: true, help: 'Authenticate bearer tokens with a TokenReview to the API server.' },
+  'authentication-token-webhook-cache-ttl': { type: 'duration', default: '2m', help: 'How long TokenReview answers are cached.' },
+  'authorization-mode': { type: 'string', default: 'Webhook', help: 'AlwaysAllow or Webhook (a SubjectAccessReview to the API server for every request).' },
+  'authorization-webhook-cache-authorized-ttl': { type: 'duration', default: '5m', help: "How long an 'authorized' SubjectAccessReview answer is cached." },
+  'authorization-webhook-cache-unauthorized-ttl': { type: 'duration', default: '30s', help: "How long an 'unauthorized' SubjectAccessReview answer is cached." },
   port: { type: 'int', default: 10250, help: 'Port of the kubelet server (0 picks a free port; -1 disables).' },
   'read-only-port': { type: 'int', default: 0, help: 'Read-only port (0 disables).' },
   'healthz-port': { type: 'int', default: 10248, help: 'Port of /healthz and /metrics (0 picks a free port; -1 disables).' },
@@ -40,8 +50,20 @@ export interface KubeletOptions {
   maxPods: number;
   evictionHard: Record<string, string>;
   podCIDR?: string;
+  /** '' = the node IP */
   address: string;
   port: number;
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  /** '' = <rootDir>/pki */
+  certDir: string;
+  clientCAFile?: string;
+  anonymousAuth: boolean;
+  authenticationTokenWebhook: boolean;
+  authenticationTokenWebhookCacheTtlMs: number;
+  authorizationMode: 'AlwaysAllow' | 'Webhook';
+  authorizationWebhookCacheAuthorizedTtlMs: number;
+  authorizationWebhookCacheUnauthorizedTtlMs: number;
   readOnlyPort: number;
   healthzPort: number;
   healthzBindAddress: string;
@@ -56,6 +78,11 @@ export function parseTaint(s: string): { key: string; value?: string; effect: st
   const m = /^([^=:]+)(?:=([^:]*))?:(NoSchedule|PreferNoSchedule|NoExecute)$/.exec(s);
   if (!m || !m[1] || !m[3]) throw new Error(`invalid taint "${s}" (want key[=value]:Effect)`);
   return { key: m[1], ...(m[2] !== undefined ? { value: m[2] } : {}), effect: m[3] };
+}
+
+function authorizationMode(s: string): 'AlwaysAllow' | 'Webhook' {
+  if (s === 'AlwaysAllow' || s === 'Webhook') return s;
+  throw new Error(`invalid --authorization-mode "${s}" (want AlwaysAllow or Webhook)`);
 }
 
 export function parseKubeletFlags(argv: string[]): KubeletOptions {
@@ -86,8 +113,18 @@ export function parseKubeletFlags(argv: string[]): KubeletOptions {
     maxPods: num(values['max-pods'], 110),
     evictionHard: eviction,
     podCIDR: str(values['pod-cidr']) || undefined,
-    address: str(values.address, '0.0.0.0'),
+    address: str(values.address),
     port: num(values.port, 10250),
+    tlsCertFile: str(values['tls-cert-file']) || undefined,
+    tlsPrivateKeyFile: str(values['tls-private-key-file']) || undefined,
+    certDir: str(values['cert-dir']),
+    clientCAFile: str(values['client-ca-file']) || undefined,
+    anonymousAuth: bool(values['anonymous-auth'], false),
+    authenticationTokenWebhook: bool(values['authentication-token-webhook'], true),
+    authenticationTokenWebhookCacheTtlMs: num(values['authentication-token-webhook-cache-ttl'], 120_000),
+    authorizationMode: authorizationMode(str(values['authorization-mode'], 'Webhook')),
+    authorizationWebhookCacheAuthorizedTtlMs: num(values['authorization-webhook-cache-authorized-ttl'], 300_000),
+    authorizationWebhookCacheUnauthorizedTtlMs: num(values['authorization-webhook-cache-unauthorized-ttl'], 30_000),
     readOnlyPort: num(values['read-only-port'], 0),
     healthzPort: num(values['healthz-port'], 10248),
     healthzBindAddress: str(values['healthz-bind-address'], '127.0.0.1'),

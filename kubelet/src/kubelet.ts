@@ -12,7 +12,7 @@ import * as grpc from '@grpc/grpc-js';
 import { loadCri } from '@kubets/proto';
 import { startRuntime, type RunningRuntime, type RuntimeOptions } from './runtime';
 import { hierarchies } from './runtime/cgroups';
-import { startKubeletServer, criServerRuntime, type KubeletServer } from './server';
+import { startKubeletServer, criServerRuntime, KubeletAuth, loadOrCreateServingCert, type KubeletServer, type ReviewPoster } from './server';
 import { connectCri, type CriRuntime } from './cri/client';
 import type { KubeletOptions } from './flags';
 import { NodeAgent, readHostname } from './node/node-agent';
@@ -35,6 +35,8 @@ export interface KubeletExtras {
   runtimeOptions?: Partial<RuntimeOptions>;
   /** Skip eviction (tests). */
   disableEviction?: boolean;
+  /** Where TokenReviews/SubjectAccessReviews go (default: POST through the kubelet's RestClient). */
+  reviews?: ReviewPoster;
 }
 
 export interface KubeletHandle {
@@ -211,8 +213,33 @@ export async function startKubelet(opts: KubeletOptions, signal: AbortSignal, ex
   if (opts.port >= 0 && endpoint) {
     const cri2 = loadCri();
     serverClient = new cri2.RuntimeServiceClient(endpoint, grpc.credentials.createInsecure());
-    server = await startKubeletServer({ address: opts.address, port: opts.port, runtime: criServerRuntime(serverClient), pods: workers, registry, nodeName });
-    log.info('Starting kubelet server', { url: server.url });
+    const address = opts.address || nodeIP;
+    const served = await loadOrCreateServingCert({
+      ...(opts.tlsCertFile ? { certFile: opts.tlsCertFile } : {}),
+      ...(opts.tlsPrivateKeyFile ? { keyFile: opts.tlsPrivateKeyFile } : {}),
+      certDir: opts.certDir || path.join(opts.rootDir, 'pki'),
+      hostname: nodeName,
+      ips: [...new Set([nodeIP, ...(address === '0.0.0.0' || address === '::' ? [] : [address])])],
+    });
+    if (served.generated) log.info('Generated self-signed kubelet serving certificate', { certFile: served.certFile });
+    const reviews: ReviewPoster | undefined =
+      extras.reviews ?? (client instanceof RestClient ? (p, body) => client.request({ method: 'POST', path: p, body }) : undefined);
+    if (!reviews && (opts.authorizationMode === 'Webhook' || opts.authenticationTokenWebhook)) {
+      throw new Error('--authorization-mode=Webhook and --authentication-token-webhook need a REST client to the API server');
+    }
+    const auth = new KubeletAuth({
+      nodeName,
+      anonymous: opts.anonymousAuth,
+      ...(opts.authenticationTokenWebhook && reviews ? { tokenWebhook: { post: reviews, cacheTtlMs: opts.authenticationTokenWebhookCacheTtlMs } } : {}),
+      authorization:
+        opts.authorizationMode === 'Webhook' && reviews
+          ? { mode: 'Webhook', post: reviews, authorizedTtlMs: opts.authorizationWebhookCacheAuthorizedTtlMs, unauthorizedTtlMs: opts.authorizationWebhookCacheUnauthorizedTtlMs }
+          : { mode: 'AlwaysAllow' },
+      log,
+    });
+    const tls = { cert: served.cert, key: served.key, ...(opts.clientCAFile ? { clientCA: fs.readFileSync(opts.clientCAFile, 'utf8') } : {}) };
+    server = await startKubeletServer({ address, port: opts.port, tls, auth, runtime: criServerRuntime(serverClient), pods: workers, registry, nodeName, log });
+    log.info('Starting kubelet server', { url: server.url, clientCA: !!tls.clientCA, anonymousAuth: opts.anonymousAuth, authorizationMode: opts.authorizationMode });
   }
 
   const nodeAgent = new NodeAgent({

@@ -1,9 +1,10 @@
-// The kubelet's HTTP server (port 10250, plain HTTP for now):
+// The kubelet's HTTPS server (port 10250); every request is authenticated and authorized first (auth.ts):
 //   /healthz, /metrics, /metrics/resource, /pods, /stats/summary,
 //   GET /containerLogs/<ns>/<pod>/<container>?follow&tailLines&previous&timestamps&sinceSeconds&sinceTime&limitBytes,
 //   /exec|/attach/<ns>/<pod>[/<uid>]/<container>?command=…&stdin&stdout&stderr&tty  (WebSocket channel protocols, SPDY/3.1),
 //   /portforward/<ns>/<pod>[/<uid>]  (WebSocket SPDY/3.1+portforward.k8s.io tunnel, SPDY/3.1).
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -15,19 +16,22 @@ import { clientProtocols, isSpdyUpgrade, negotiateProtocol, webSocketDuplex, wri
 import { pickWsProtocol, SPDY_EXEC_PROTOCOLS, WS_EXEC_PROTOCOLS } from './channels';
 import { buildSummary, readNodeUsage, renderResourceMetrics } from './stats';
 import { CRI_CONTAINER_RUNNING, type KubeletServer, type KubeletServerOptions } from './types';
+import { KubeletAuthError } from './auth';
 
 export * from './types';
 export { criServerRuntime, criPodLookup } from './cri-adapter';
 export { streamCriLog, parseLogQuery, findTailStart, toRfc3339NanoUtc, type LogReadOptions } from './logs';
 export { encodeFrame, decodeFrame, errorPayload, exitStatus, WS_EXEC_PROTOCOLS, SPDY_EXEC_PROTOCOLS } from './channels';
 export { renderResourceMetrics, readNodeUsage } from './stats';
+export * from './auth';
+export { loadOrCreateServingCert, type ServingCertFiles } from './serving-cert';
 
 const PORTFORWARD_WS_PROTOCOL = 'SPDY/3.1+portforward.k8s.io';
 const PORTFORWARD_SPDY_PROTOCOL = 'portforward.k8s.io';
 const PORTFORWARD_WS_STANDIN = 'portforward.k8s.io';
 
 class HttpError extends Error {
-  constructor(readonly code: number, message: string, readonly reason = code === 404 ? 'NotFound' : code === 400 ? 'BadRequest' : code === 403 ? 'Forbidden' : 'InternalError') {
+  constructor(readonly code: number, message: string, readonly reason = ({ 400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound' } as Record<number, string>)[code] ?? 'InternalError') {
     super(message);
   }
   body(): string {
@@ -35,8 +39,11 @@ class HttpError extends Error {
   }
 }
 
+const asHttpError = (e: unknown): HttpError =>
+  e instanceof HttpError ? e : e instanceof KubeletAuthError ? new HttpError(e.code, e.message, e.reason) : new HttpError(500, (e as Error)?.message ?? String(e));
+
 function sendError(res: http.ServerResponse, e: unknown): void {
-  const he = e instanceof HttpError ? e : new HttpError(500, (e as Error)?.message ?? String(e));
+  const he = asHttpError(e);
   if (res.headersSent) {
     res.end();
     return;
@@ -47,7 +54,7 @@ function sendError(res: http.ServerResponse, e: unknown): void {
 }
 
 function rejectUpgrade(socket: Duplex, e: unknown, extraHeaders = ''): void {
-  const he = e instanceof HttpError ? e : new HttpError(500, (e as Error)?.message ?? String(e));
+  const he = asHttpError(e);
   const body = he.body();
   if (socket.writable) {
     socket.end(`HTTP/1.1 ${he.code} ${http.STATUS_CODES[he.code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extraHeaders}Connection: close\r\n\r\n${body}`);
@@ -150,9 +157,16 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
     }
   }
 
+  /** Authentication then authorization of every request, upgrades included (upstream's InstallAuthFilter). */
+  async function admit(req: http.IncomingMessage, path: string): Promise<void> {
+    const user = await opts.auth.authenticate(req);
+    await opts.auth.authorize(user, req.method ?? 'GET', path);
+  }
+
   async function onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://kubelet');
+    const url = new URL(req.url ?? '/', 'https://kubelet');
     const p = url.pathname;
+    await admit(req, p);
     if (p === '/healthz' || p === '/healthz/ping' || p === '/livez' || p === '/readyz') {
       const failed: string[] = [];
       for (const [name, check] of Object.entries(opts.checks ?? {})) {
@@ -210,7 +224,8 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
   }
 
   async function onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://kubelet');
+    const url = new URL(req.url ?? '/', 'https://kubelet');
+    await admit(req, url.pathname);
     const kind = /^\/(exec|attach|portforward)\//.exec(url.pathname)?.[1];
     if (!kind) throw new HttpError(404, '404 page not found');
     const spdy = isSpdyUpgrade(req);
@@ -288,12 +303,19 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
   });
 
   const logFailure = (req: http.IncomingMessage, e: unknown): void => {
-    const code = e instanceof HttpError ? e.code : 500;
+    const code = asHttpError(e).code;
     const kv = { verb: req.method, URI: req.url, code, err: (e as Error)?.message ?? String(e) };
     if (code >= 500) opts.log?.error('kubelet server request failed', kv);
     else opts.log?.v(2).info('kubelet server request rejected', kv);
   };
-  const server = http.createServer((req, res) => {
+  // Client certificates are requested, not required: a request without one may still carry a bearer token. Only
+  // certificates the client CA verified count (socket.authorized, checked in auth.ts).
+  const server = https.createServer({
+    cert: opts.tls.cert,
+    key: opts.tls.key,
+    ...(opts.tls.clientCA ? { ca: opts.tls.clientCA, requestCert: true, rejectUnauthorized: false } : {}),
+    minVersion: 'TLSv1.2',
+  }, (req, res) => {
     onRequest(req, res).catch((e: unknown) => {
       logFailure(req, e);
       sendError(res, e);
@@ -322,7 +344,7 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
   const host = opts.address === '0.0.0.0' || opts.address === '' ? '127.0.0.1' : opts.address === '::' ? '::1' : opts.address;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     close() {
       closing ??= (async () => {

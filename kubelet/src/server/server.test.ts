@@ -1,8 +1,9 @@
 // The kubelet server against a fake runtime (a fake streaming server speaking v5.channel.k8s.io and the runtime's
 // raw port-forward WebSocket) and a fake pod source: WebSocket channel variants, SPDY exec and SPDY port-forward
-// framing, errors.
+// framing, errors; over TLS with x509 authentication and a fake SubjectAccessReview.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +11,8 @@ import type { Duplex } from 'node:stream';
 import { Registry } from 'prom-client';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Pod } from '@kubets/api';
-import { startKubeletServer, type KubeletServer, type ServerRuntime } from './index';
+import { createCA, issueCertificate, type KeyPairPem } from '@kubets/client';
+import { KubeletAuth, startKubeletServer, type KubeletServer, type ServerRuntime } from './index';
 import { exitStatus } from './channels';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -29,6 +31,23 @@ let fakeUrl = '';
 let kubelet: KubeletServer;
 let dir: string;
 const requests: string[] = [];
+let ca: KeyPairPem;
+let admin: KeyPairPem;
+let viewer: KeyPairPem;
+const reviews: string[] = [];
+
+/** TLS client options: trust the test CA, present `who`'s certificate (null: none). */
+const tlsAs = (who: KeyPairPem | null): https.RequestOptions => ({ ca: ca.certPem, agent: false, ...(who ? { cert: who.certPem, key: who.keyPem } : {}) });
+
+function get(p: string, who: KeyPairPem | null = admin): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    https.get(`${kubelet.url}${p}`, tlsAs(who), (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? '', body }));
+    }).on('error', reject);
+  });
+}
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kts-ksrv-'));
@@ -72,9 +91,30 @@ beforeAll(async () => {
       return `${fakeUrl}/pf/${r.sandboxId}`;
     },
   };
+  ca = await createCA('kubelet-test-ca');
+  const serving = await issueCertificate(ca, { commonName: 'n1', hosts: ['127.0.0.1'], usage: 'server' });
+  admin = await issueCertificate(ca, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usage: 'client' });
+  viewer = await issueCertificate(ca, { commonName: 'viewer', organizations: ['viewers'], usage: 'client' });
+  // the fake API server lets system:masters do everything and others everything but nodes/proxy
+  const auth = new KubeletAuth({
+    nodeName: 'n1',
+    anonymous: false,
+    authorization: {
+      mode: 'Webhook',
+      authorizedTtlMs: 60_000,
+      unauthorizedTtlMs: 60_000,
+      post: async (_p, body) => {
+        const spec = body['spec'] as { user: string; groups: string[]; resourceAttributes: { verb: string; subresource: string } };
+        reviews.push(`${spec.user} ${spec.resourceAttributes.verb} ${spec.resourceAttributes.subresource}`);
+        return { status: { allowed: spec.groups.includes('system:masters') || spec.resourceAttributes.subresource !== 'proxy' } };
+      },
+    },
+  });
   kubelet = await startKubeletServer({
     address: '127.0.0.1',
     port: 0,
+    tls: { cert: serving.certPem, key: serving.keyPem, clientCA: ca.certPem },
+    auth,
     runtime,
     registry: new Registry(),
     pods: {
@@ -94,7 +134,7 @@ afterAll(async () => {
 });
 
 function wsExec(protocol: string, query: string): Promise<{ frames: (Buffer | string)[]; ws: WebSocket; closed: Promise<void> }> {
-  const ws = new WebSocket(`${kubelet.url.replace('http', 'ws')}/exec/ns/p/c?${query}`, [protocol]);
+  const ws = new WebSocket(`${kubelet.url.replace('https', 'wss')}/exec/ns/p/c?${query}`, [protocol], tlsAs(admin));
   const frames: (Buffer | string)[] = [];
   ws.on('message', (d: Buffer, isBinary: boolean) => frames.push(isBinary ? d : d.toString()));
   const closed = new Promise<void>((r) => ws.on('close', () => r()));
@@ -126,23 +166,25 @@ describe('WebSocket exec', () => {
   });
 
   it('rejects unknown pods and missing commands before upgrading', async () => {
-    const status = (url: string, proto: string) =>
+    const status = (url: string, proto: string, who: KeyPairPem | null = admin) =>
       new Promise<number>((resolve) => {
-        const ws = new WebSocket(url, [proto]);
+        const ws = new WebSocket(url, [proto], tlsAs(who));
         ws.on('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0));
         ws.on('error', () => undefined);
       });
-    const base = kubelet.url.replace('http', 'ws');
+    const base = kubelet.url.replace('https', 'wss');
+    expect(await status(`${base}/exec/ns/p/c?command=ls&stdout=true`, 'v5.channel.k8s.io', null)).toBe(401);
+    expect(await status(`${base}/exec/ns/p/c?command=ls&stdout=true`, 'v5.channel.k8s.io', viewer)).toBe(403);
     expect(await status(`${base}/exec/ns/ghost/c?command=ls&stdout=true`, 'v5.channel.k8s.io')).toBe(404);
     expect(await status(`${base}/exec/ns/p/c?stdout=true`, 'v5.channel.k8s.io')).toBe(400);
     expect(await status(`${base}/exec/ns/p/c?command=ls&stdout=true`, 'v9.channel.k8s.io')).toBe(400);
   });
 });
 
-function spdyUpgrade(p: string, protocols: string[]): Promise<{ res: http.IncomingMessage; socket: Duplex }> {
+function spdyUpgrade(p: string, protocols: string[], who: KeyPairPem | null = admin): Promise<{ res: http.IncomingMessage; socket: Duplex }> {
   return new Promise((resolve, reject) => {
     const headers: http.OutgoingHttpHeaders = { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': protocols };
-    const r = http.request(`${kubelet.url}${p}`, { method: 'POST', headers });
+    const r = https.request(`${kubelet.url}${p}`, { method: 'POST', headers, ...tlsAs(who) });
     r.on('upgrade', (res, socket) => resolve({ res, socket }));
     r.on('response', (res) => reject(new Error(`status ${res.statusCode}`)));
     r.on('error', reject);
@@ -180,6 +222,13 @@ describe('SPDY', () => {
     socket.destroy();
   });
 
+  it('exec and port-forward: 401 without credentials, 403 without nodes/proxy', async () => {
+    await expect(spdyUpgrade('/exec/ns/p/c?command=0&stdout=true', ['v4.channel.k8s.io'], null)).rejects.toThrow('status 401');
+    await expect(spdyUpgrade('/exec/ns/p/c?command=0&stdout=true', ['v4.channel.k8s.io'], viewer)).rejects.toThrow('status 403');
+    await expect(spdyUpgrade('/portforward/ns/p', ['portforward.k8s.io'], viewer)).rejects.toThrow('status 403');
+    expect(reviews).toContain('viewer create proxy');
+  });
+
   it('exec: 403 when no protocol matches', async () => {
     await expect(spdyUpgrade('/exec/ns/p/c?command=0&stdout=true', ['v9.channel.k8s.io'])).rejects.toThrow('status 403');
   });
@@ -209,13 +258,37 @@ describe('SPDY', () => {
 
 describe('logs', () => {
   it('serves the CRI log as text/plain; errors are Status JSON', async () => {
-    let r = await fetch(`${kubelet.url}/containerLogs/ns/p/c?timestamps=true`);
-    expect(r.headers.get('content-type')).toBe('text/plain');
-    expect(await r.text()).toBe('2026-01-02T03:04:05.000000001Z hello\n');
-    r = await fetch(`${kubelet.url}/containerLogs/ns/p/c?previous=true`);
+    let r = await get('/containerLogs/ns/p/c?timestamps=true');
+    expect(r.type).toBe('text/plain');
+    expect(r.body).toBe('2026-01-02T03:04:05.000000001Z hello\n');
+    r = await get('/containerLogs/ns/p/c?previous=true');
     expect(r.status).toBe(400);
-    expect(((await r.json()) as { message: string }).message).toBe('previous terminated container "c" in pod "p" not found');
-    r = await fetch(`${kubelet.url}/containerLogs/ns/p/c?tailLines=x`);
+    expect((JSON.parse(r.body) as { message: string }).message).toBe('previous terminated container "c" in pod "p" not found');
+    r = await get('/containerLogs/ns/p/c?tailLines=x');
     expect(r.status).toBe(400);
+  });
+});
+
+describe('authentication and authorization', () => {
+  it('401 Status without credentials, 403 Status with upstream message without nodes/proxy', async () => {
+    let r = await get('/pods', null);
+    expect(r.status).toBe(401);
+    expect(JSON.parse(r.body)).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+    r = await get('/pods', viewer);
+    expect(r.status).toBe(403);
+    expect(JSON.parse(r.body)).toMatchObject({ reason: 'Forbidden', code: 403, message: 'Forbidden (user=viewer, verb=get, resource=nodes, subresource=proxy)' });
+    expect((await get('/containerLogs/ns/p/c', viewer)).status).toBe(403);
+    // nodes/stats and nodes/metrics are separate permissions
+    expect((await get('/stats/summary', null)).status).toBe(401);
+    expect((await get('/metrics', viewer)).status).toBe(200);
+    r = await get('/pods');
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toMatchObject({ kind: 'PodList', items: [{ metadata: { name: 'p' } }] });
+  });
+
+  it('a certificate from another CA does not authenticate', async () => {
+    const other = await createCA('other');
+    const forged = await issueCertificate(other, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usage: 'client' });
+    expect((await get('/pods', forged)).status).toBe(401);
   });
 });

@@ -1,6 +1,7 @@
-// Seams of the kubelet HTTP server (port 10250): what it needs from the CRI runtime and from the kubelet core.
+// Seams of the kubelet HTTPS server (port 10250): what it needs from the CRI runtime and from the kubelet core.
 import type { Pod } from '@kubets/api';
 import type { Registry } from 'prom-client';
+import type { KubeletAuth } from './auth';
 
 /** CRI ContainerState numbers. */
 export const CRI_CONTAINER_RUNNING = 1;
@@ -95,9 +96,21 @@ export interface KubeletPods {
   containerId(namespace: string, name: string, container: string, opts?: { previous?: boolean }): string | undefined | Promise<string | undefined>;
 }
 
+export interface KubeletServingTls {
+  /** PEM serving certificate (chain) and key: --tls-cert-file / --tls-private-key-file, or a self-signed pair */
+  cert: string;
+  key: string;
+  /** PEM CA bundle that verifies client certificates (--client-ca-file); without it x509 authentication is off */
+  clientCA?: string;
+}
+
 export interface KubeletServerOptions {
-  /** Bind address, e.g. '0.0.0.0' or '127.0.0.1'. */
+  /** Bind address: the node IP by default (--address); '0.0.0.0' only when asked. */
   address: string;
+  /** The server speaks HTTPS only. */
+  tls: KubeletServingTls;
+  /** Authenticates and authorizes every request (KubeletAuth in auth.ts). */
+  auth: Pick<KubeletAuth, 'authenticate' | 'authorize'>;
   /** 10250 in production; 0 picks a free port. */
   port: number;
   runtime: ServerRuntime;
