@@ -1,9 +1,23 @@
-// pods/log (HTTP stream passthrough) and pods/exec|attach|portforward (raw upgrade passthrough) to the kubelet.
+// pods/log (HTTP stream passthrough) and pods/exec|attach|portforward (raw upgrade passthrough) to the kubelet,
+// over TLS with the apiserver's kubelet client certificate. The caller's own credentials never reach the kubelet.
 import * as http from 'node:http';
+import * as https from 'node:https';
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { errors, type KubeObject } from '@kubets/api';
-import type { NodeConnection } from './connection';
+import type { KubeletLocation, NodeConnection } from './connection';
+
+/** TLS options for a kubelet: SNI only for names (an IP host is checked against the certificate's IP SANs). */
+function tlsOptions(loc: KubeletLocation): tls.ConnectionOptions {
+  return { ...loc.tls, rejectUnauthorized: loc.tls?.rejectUnauthorized ?? false, ...(net.isIP(loc.host) ? {} : { servername: loc.host }) };
+}
+
+/** Headers that carry the caller's identity: consumed by this apiserver (as upstream's authn/impersonation filters). */
+function isCredentialHeader(name: string): boolean {
+  const k = name.toLowerCase();
+  return k === 'authorization' || k === 'proxy-authorization' || k.startsWith('impersonate-');
+}
 
 function podContainer(pod: KubeObject, requested: string | null): string {
   const spec = (pod.spec ?? {}) as { containers?: { name: string }[]; initContainers?: { name: string }[]; ephemeralContainers?: { name: string }[] };
@@ -35,7 +49,7 @@ export async function proxyPodLog(nodes: NodeConnection, pod: KubeObject, query:
   const path = `/containerLogs/${pod.metadata.namespace}/${pod.metadata.name}/${container}${q.toString() ? `?${q}` : ''}`;
   await new Promise<void>((resolve, reject) => {
     let responded = false;
-    const upstream = http.get({ host: loc.host, port: loc.port, path }, (up) => {
+    const onResponse = (up: http.IncomingMessage): void => {
       responded = true;
       res.writeHead(up.statusCode ?? 500, { 'Content-Type': up.headers['content-type'] ?? 'text/plain', 'Transfer-Encoding': 'chunked' });
       res.flushHeaders();
@@ -50,7 +64,11 @@ export async function proxyPodLog(nodes: NodeConnection, pod: KubeObject, query:
         if (!res.writableEnded) res.end();
         resolve();
       });
-    });
+    };
+    const upstream =
+      loc.scheme === 'https'
+        ? https.get({ host: loc.host, port: loc.port, path, agent: false, ...tlsOptions(loc) }, onResponse)
+        : http.get({ host: loc.host, port: loc.port, path }, onResponse);
     upstream.on('error', (e) => {
       if (responded) {
         if (!res.writableEnded) res.end();
@@ -76,14 +94,15 @@ export async function proxyPodUpgrade(
     sub === 'portforward'
       ? `/portforward/${pod.metadata.namespace}/${pod.metadata.name}${query.toString() ? `?${query}` : ''}`
       : `/${sub}/${pod.metadata.namespace}/${pod.metadata.name}/${podContainer(pod, query.get('container'))}?${query}`;
-  const upstream = net.connect(loc.port, loc.host);
+  const upstream = loc.scheme === 'https' ? tls.connect({ host: loc.host, port: loc.port, ...tlsOptions(loc), ALPNProtocols: ['http/1.1'] }) : net.connect(loc.port, loc.host);
   await new Promise<void>((resolve, reject) => {
-    upstream.once('connect', resolve);
+    upstream.once(loc.scheme === 'https' ? 'secureConnect' : 'connect', resolve);
     upstream.once('error', (e) => reject(errors.unavailable(`error dialing kubelet: ${e.message}`)));
   });
   const lines = [`${req.method} ${path} HTTP/1.1`];
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const k = req.rawHeaders[i]!;
+    if (isCredentialHeader(k)) continue;
     if (k.toLowerCase() === 'host') lines.push(`Host: ${loc.host.includes(':') ? `[${loc.host}]` : loc.host}:${loc.port}`);
     else lines.push(`${k}: ${req.rawHeaders[i + 1]}`);
   }
