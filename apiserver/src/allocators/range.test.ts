@@ -26,3 +26,29 @@ describe('range allocators', () => {
     expect(p.contains('29999')).toBe(false);
   });
 });
+
+describe('service IP ranges', () => {
+  it.each([
+    ['10.96.0.0/12', 'IPv4', '10.96.0.0/12', 2 ** 20],
+    ['fd00:10:96::/112', 'IPv6', 'fd00:10:96::/112', 2 ** 16],
+    ['FD00:10:96:0:0:0:0:7/112', 'IPv6', 'fd00:10:96::/112', 2 ** 16],
+  ])('parses %s', (text, family, canonical, size) => {
+    expect(parseCidr(text)).toMatchObject({ family, text: canonical, size });
+  });
+  it.each(['fd00::/64', '10.0.0.0/31', '::1/200'])('refuses %s', (text) => expect(() => parseCidr(text)).toThrow());
+  it('allocates from the family asked for, releases by the IP own family', async () => {
+    const ips = serviceIpAllocator(new MemoryStorage(), '/registry', '10.96.0.0/12,fd00:10:96::/112');
+    expect(ips.nth(1)).toBe('10.96.0.1');
+    const v6 = await ips.allocateNext('x', false, 'IPv6');
+    expect(v6).toMatch(/^fd00:10:96::[0-9a-f]{1,4}$/);
+    expect(ips.contains(v6)).toBe(true);
+    expect(await ips.allocate(v6, 'y')).toBe(false);
+    await ips.release(v6);
+    expect(await ips.allocate(v6, 'y')).toBe(true);
+    expect(ips.contains('fd00:10:97::1')).toBe(false);
+    expect(await ips.allocate('fd00:10:96::a', 'dns')).toBe(true);
+  });
+  it('refuses two ranges of one family', () => {
+    expect(() => serviceIpAllocator(new MemoryStorage(), '/registry', '10.96.0.0/12,10.100.0.0/16')).toThrow('different IP families');
+  });
+});

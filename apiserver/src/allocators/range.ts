@@ -3,6 +3,7 @@
 // writers never hand out the same value twice.
 import { errors, type KubeObject } from '@kubets/api';
 import type { Storage } from '../storage/interface';
+import { bigIntToIp, familyOf, ipToBigInt, type IPFamily } from './ip';
 
 export interface RangeAllocatorOptions {
   storage: Storage;
@@ -86,52 +87,99 @@ export class RangeAllocator {
   }
 }
 
-export function ipToInt(ip: string): number | undefined {
-  const m = ip.match(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/);
-  if (!m) return undefined;
-  const parts = m.slice(1, 5).map(Number);
-  if (parts.some((p) => p > 255)) return undefined;
-  return ((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!;
-}
-
-export function intToIp(n: number): string {
-  return [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
 export interface Cidr {
-  base: number;
+  family: IPFamily;
+  base: bigint;
   bits: number;
   size: number;
   text: string;
 }
 
+/** IPv4 /8 to /30, IPv6 /108 to /126 (kube-apiserver refuses service ranges of more than 2^20 addresses). */
 export function parseCidr(cidr: string): Cidr {
-  const [ip, bitsText] = cidr.split('/');
-  const ipn = ipToInt(ip ?? '');
+  const [ip, bitsText] = cidr.trim().split('/');
+  const family = familyOf(ip ?? '');
+  const n = ipToBigInt(ip ?? '');
   const bits = Number(bitsText);
-  if (ipn === undefined || !Number.isInteger(bits) || bits < 8 || bits > 30) throw new Error(`invalid service CIDR ${cidr} (IPv4, /8 to /30)`);
-  const size = 2 ** (32 - bits);
-  const base = Math.floor(ipn / size) * size;
-  return { base, bits, size, text: `${intToIp(base)}/${bits}` };
+  const width = family === 'IPv6' ? 128 : 32;
+  const [min, max] = family === 'IPv6' ? [108, 126] : [8, 30];
+  if (!family || n === undefined || !Number.isInteger(bits) || bits < min || bits > max) {
+    throw new Error(`invalid service CIDR ${cidr} (IPv4 /8 to /30, IPv6 /108 to /126)`);
+  }
+  const size = 2 ** (width - bits);
+  const base = (n >> BigInt(width - bits)) << BigInt(width - bits);
+  return { family, base, bits, size, text: `${bigIntToIp(base, family)}/${bits}` };
 }
 
-/** The service IP allocator: offset 0 (network) and the last (broadcast) are never used; offset 1 and 10 are reserved. */
-export function serviceIpAllocator(storage: Storage, prefix: string, cidr: string): RangeAllocator & { cidr: Cidr; nth(n: number): string } {
-  const c = parseCidr(cidr);
-  const a = new RangeAllocator({
+/** One family's service IPs: offset 0 (network) and the last (broadcast) are never used; offset 1 and 10 are reserved. */
+function familyAllocator(storage: Storage, prefix: string, c: Cidr): RangeAllocator {
+  return new RangeAllocator({
     storage,
     keyPrefix: `${prefix}/ipallocations/`,
     kind: 'ServiceIPAllocation',
     size: c.size,
-    toValue: (off) => intToIp(c.base + off),
+    toValue: (off) => bigIntToIp(c.base + BigInt(off), c.family),
     toOffset: (v) => {
-      const n = ipToInt(v);
-      if (n === undefined || n < c.base || n >= c.base + c.size) return undefined;
-      return n - c.base;
+      if (familyOf(v) !== c.family) return undefined;
+      const n = ipToBigInt(v)!;
+      if (n < c.base || n >= c.base + BigInt(c.size)) return undefined;
+      return Number(n - c.base);
     },
     reserved: new Set([0, 1, 10, c.size - 1]),
   });
-  return Object.assign(a, { cidr: c, nth: (n: number) => intToIp(c.base + n) });
+}
+
+/**
+ * The service IP allocators of --service-cluster-ip-range (one CIDR, or two of different families for dual-stack).
+ * The allocator methods act on the primary family for allocateNext and on the IP's own family otherwise.
+ */
+export class ServiceIPs {
+  readonly families: { family: IPFamily; cidr: Cidr; alloc: RangeAllocator }[];
+  constructor(storage: Storage, prefix: string, ranges: string) {
+    this.families = ranges.split(',').map((r) => {
+      const cidr = parseCidr(r);
+      return { family: cidr.family, cidr, alloc: familyAllocator(storage, prefix, cidr) };
+    });
+    if (this.families.length > 2 || (this.families.length === 2 && this.families[0]!.family === this.families[1]!.family)) {
+      throw new Error(`invalid service CIDRs ${ranges}: at most two, of different IP families`);
+    }
+  }
+  /** the primary range (the first CIDR) */
+  get cidr(): Cidr {
+    return this.families[0]!.cidr;
+  }
+  /** the n-th address of the primary range (1: the kubernetes Service) */
+  nth(n: number): string {
+    return bigIntToIp(this.cidr.base + BigInt(n), this.cidr.family);
+  }
+  configured(family: string): boolean {
+    return this.families.some((f) => f.family === family);
+  }
+  private of(ip: string) {
+    return this.families.find((f) => f.family === familyOf(ip));
+  }
+  rangeOf(family: string): Cidr | undefined {
+    return this.families.find((f) => f.family === family)?.cidr;
+  }
+  contains(ip: string): boolean {
+    return !!this.of(ip)?.alloc.contains(ip);
+  }
+  async allocate(ip: string, owner: string, dryRun = false): Promise<boolean> {
+    const f = this.of(ip);
+    return f ? f.alloc.allocate(ip, owner, dryRun) : false;
+  }
+  async allocateNext(owner: string, dryRun = false, family?: string): Promise<string> {
+    const f = family ? this.families.find((x) => x.family === family) : this.families[0];
+    if (!f) throw errors.internal(`failed to allocate a serviceIP: ${family ?? ''} is not configured`);
+    return f.alloc.allocateNext(owner, dryRun);
+  }
+  async release(ip: string): Promise<void> {
+    await this.of(ip)?.alloc.release(ip);
+  }
+}
+
+export function serviceIpAllocator(storage: Storage, prefix: string, ranges: string): ServiceIPs {
+  return new ServiceIPs(storage, prefix, ranges);
 }
 
 export function parsePortRange(r: string): { min: number; max: number } {

@@ -1,7 +1,9 @@
 // Service create/update/delete hooks: ClusterIP and NodePort allocation and release.
 import { errors, type KubeObject, type StatusCause } from '@kubets/api';
 import type { KindHooks, RequestContext } from '../registry/context';
-import type { RangeAllocator } from './range';
+import type { RangeAllocator, ServiceIPs } from './range';
+import { initIPFamilyFields } from './ip-families';
+import { familyOf } from './ip';
 
 interface ServicePort {
   name?: string;
@@ -19,6 +21,7 @@ interface ServiceSpec {
   clusterIPs?: string[];
   ipFamilies?: string[];
   ipFamilyPolicy?: string;
+  selector?: Record<string, string>;
   ports?: ServicePort[];
 }
 
@@ -33,7 +36,10 @@ function needsNodePorts(spec: ServiceSpec): boolean {
   return spec.type === 'NodePort' || spec.type === 'LoadBalancer';
 }
 
-export function serviceHooks(ips: RangeAllocator & { cidr: { text: string } }, ports: RangeAllocator & { range: { min: number; max: number } }): KindHooks {
+// Go's %#v of a []string, as 1.32's field errors print it
+const goStrings = (v: string[]) => `[]string{${v.map((x) => JSON.stringify(x)).join(', ')}}`;
+
+export function serviceHooks(ips: ServiceIPs, ports: RangeAllocator & { range: { min: number; max: number } }): KindHooks {
   const allocated = new WeakMap<KubeObject, Allocated>();
   const track = (obj: KubeObject): Allocated => {
     let a = allocated.get(obj);
@@ -42,34 +48,46 @@ export function serviceHooks(ips: RangeAllocator & { cidr: { text: string } }, p
   };
   const owner = (obj: KubeObject) => `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
 
-  async function allocateIP(obj: KubeObject, spec: ServiceSpec, ctx: RequestContext): Promise<void> {
+  /** initIPFamilyFields, then one cluster IP per family (the client's, or the next free one). */
+  async function allocateIP(obj: KubeObject, spec: ServiceSpec, ctx: RequestContext, old?: ServiceSpec): Promise<void> {
     if (spec.type === 'ExternalName') {
       delete spec.clusterIP;
       delete spec.clusterIPs;
       return;
     }
     const name = obj.metadata.name ?? '';
-    let ip = spec.clusterIP || spec.clusterIPs?.[0] || '';
-    if (ip === 'None') {
+    if (spec.clusterIP && !spec.clusterIPs?.length) spec.clusterIPs = [spec.clusterIP];
+    const causes = initIPFamilyFields(spec, old, ips);
+    if (causes.length) throw invalidService(name, causes);
+    if (spec.clusterIPs?.[0] === 'None' || spec.clusterIP === 'None') {
       spec.clusterIP = 'None';
       spec.clusterIPs = ['None'];
       return;
     }
-    if (ip) {
-      if (!ips.contains(ip)) {
-        throw invalidService(name, [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs', message: `Invalid value: ["${ip}"]: failed to allocate IP ${ip}: the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${ips.cidr.text}` }]);
+    const requested = spec.clusterIPs ?? [];
+    const out: string[] = [];
+    for (const [i, family] of (spec.ipFamilies ?? []).entries()) {
+      let ip = requested[i] ?? '';
+      if (ip && old?.clusterIPs?.[i] === ip) {
+        out.push(ip); // already ours (an update keeping its IPs)
+        continue;
       }
-      if (!(await ips.allocate(ip, owner(obj), ctx.dryRun))) {
-        throw invalidService(name, [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs', message: `Invalid value: ["${ip}"]: failed to allocate IP ${ip}: provided IP is already allocated` }]);
+      if (ip) {
+        const range = ips.rangeOf(familyOf(ip) ?? family);
+        if (!ips.contains(ip)) {
+          throw invalidService(name, [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs', message: `Invalid value: ${goStrings(requested)}: failed to allocate IP ${ip}: the provided IP (${ip}) is not in the valid range. The range of valid IPs is ${range?.text ?? ips.cidr.text}` }]);
+        }
+        if (!(await ips.allocate(ip, owner(obj), ctx.dryRun))) {
+          throw invalidService(name, [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs', message: `Invalid value: ${goStrings(requested)}: failed to allocate IP ${ip}: provided IP is already allocated` }]);
+        }
+      } else {
+        ip = await ips.allocateNext(owner(obj), ctx.dryRun, family);
       }
-    } else {
-      ip = await ips.allocateNext(owner(obj), ctx.dryRun);
+      if (!ctx.dryRun) track(obj).ips.push(ip);
+      out.push(ip);
     }
-    if (!ctx.dryRun) track(obj).ips.push(ip);
-    spec.clusterIP = ip;
-    spec.clusterIPs = [ip];
-    spec.ipFamilies = spec.ipFamilies ?? ['IPv4'];
-    spec.ipFamilyPolicy = spec.ipFamilyPolicy ?? 'SingleStack';
+    spec.clusterIPs = out;
+    spec.clusterIP = out[0];
   }
 
   async function allocatePorts(obj: KubeObject, spec: ServiceSpec, ctx: RequestContext, keep: Set<number>): Promise<void> {
@@ -123,13 +141,15 @@ export function serviceHooks(ips: RangeAllocator & { cidr: { text: string } }, p
       const oldType = oldSpec.type || 'ClusterIP';
       dropTypeDependentFields(spec, oldSpec);
       if (spec.type !== 'ExternalName' && oldType !== 'ExternalName') {
+        // patchAllocatedValues: an update that leaves the IPs out keeps them
         if (!spec.clusterIP && oldSpec.clusterIP) spec.clusterIP = oldSpec.clusterIP;
         if (!spec.clusterIPs?.length && oldSpec.clusterIPs) spec.clusterIPs = oldSpec.clusterIPs;
-        if (spec.clusterIP !== oldSpec.clusterIP) {
-          throw invalidService(obj.metadata.name ?? '', [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', message: `Invalid value: []string{"${spec.clusterIP ?? ''}"}: may not change once set` }]);
+        // normalizeClusterIPs: a changed clusterIP with clusterIPs left alone means clusterIPs = [clusterIP]
+        if (spec.clusterIP !== oldSpec.clusterIP && JSON.stringify(spec.clusterIPs) === JSON.stringify(oldSpec.clusterIPs)) spec.clusterIPs = spec.clusterIP ? [spec.clusterIP] : [];
+        if (spec.clusterIP !== oldSpec.clusterIP || spec.clusterIPs?.[0] !== oldSpec.clusterIPs?.[0]) {
+          throw invalidService(obj.metadata.name ?? '', [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', message: `Invalid value: ${goStrings(spec.clusterIPs ?? [])}: may not change once set` }]);
         }
-        if (!spec.ipFamilies && oldSpec.ipFamilies) spec.ipFamilies = oldSpec.ipFamilies;
-        if (!spec.ipFamilyPolicy && oldSpec.ipFamilyPolicy) spec.ipFamilyPolicy = oldSpec.ipFamilyPolicy;
+        if (oldSpec.clusterIP !== 'None') await allocateIP(obj, spec, ctx, oldSpec);
       } else if (spec.type !== 'ExternalName' && oldType === 'ExternalName') {
         await allocateIP(obj, spec, ctx);
       } else if (spec.type === 'ExternalName') {
@@ -157,7 +177,8 @@ export function serviceHooks(ips: RangeAllocator & { cidr: { text: string } }, p
       const spec = (obj.spec ?? {}) as ServiceSpec;
       const still = new Set(nodePortsOf(spec));
       for (const p of nodePortsOf(oldSpec)) if (!still.has(p)) await ports.release(String(p));
-      if (oldSpec.clusterIP && oldSpec.clusterIP !== 'None' && spec.clusterIP !== oldSpec.clusterIP && ips.contains(oldSpec.clusterIP)) await ips.release(oldSpec.clusterIP);
+      const kept = new Set(spec.clusterIPs ?? []);
+      for (const ip of oldSpec.clusterIPs ?? (oldSpec.clusterIP ? [oldSpec.clusterIP] : [])) if (ip !== 'None' && !kept.has(ip) && ips.contains(ip)) await ips.release(ip);
     },
     async afterDelete(obj) {
       const spec = (obj.spec ?? {}) as ServiceSpec;

@@ -256,11 +256,7 @@ export const ServiceKind = defineKind<Service>({
       if (spec.type !== 'ExternalName') {
         if (spec.clusterIP && !spec.clusterIPs?.length) spec.clusterIPs = [spec.clusterIP];
         else if (!spec.clusterIP && spec.clusterIPs?.length) spec.clusterIP = spec.clusterIPs[0];
-        if (!spec.ipFamilyPolicy) spec.ipFamilyPolicy = 'SingleStack';
-        if (!spec.ipFamilies?.length) {
-          const ip = spec.clusterIPs?.[0];
-          spec.ipFamilies = [ip && ip !== 'None' && isIP(ip) === 6 ? 'IPv6' : 'IPv4'];
-        }
+        // ipFamilyPolicy and ipFamilies are set by the API server's allocator (they depend on the cluster's ranges)
       }
       svc.status = svc.status ?? {};
       svc.status.loadBalancer = svc.status.loadBalancer ?? {};
