@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Pod } from '@kubets/api';
 import { PodKind } from '@kubets/api';
-import { RestClient, createLogger } from '@kubets/client';
+import { RestClient, createLogger, loadKubeconfig } from '@kubets/client';
 import { startKubelet, parseKubeletFlags, type KubeletHandle } from '@kubets/kubelet';
 import { startTestApiServer, eventually, type TestApiServer } from '../harness/apiserver';
 import { allocNet, ensureNetGuard, cleanupHost } from '../harness/runtime';
@@ -33,7 +33,7 @@ export async function startKubeletEnv(preferred: number, extraFlags: string[] = 
   const n = net.n;
   const rootDir = fs.mkdtempSync(path.join(os.tmpdir(), `ktsk${n}-`));
   const nodeName = `kts-e2e-node-${n}`;
-  const client = new RestClient({ server: api.url });
+  const client = new RestClient(loadKubeconfig(api.kubeconfig).config); // the harness admin's TLS credentials
   const opts = parseKubeletFlags([
     `--root-dir=${rootDir}`, `--hostname-override=${nodeName}`, '--node-ip=127.0.0.1', '--address=127.0.0.1', '--port=0', '--healthz-port=0',
     `--pod-cidr=10.244.${n}.0/24`, '--cluster-dns=10.96.0.10', `--cgroup-root=/ktstest${n}`, '--node-status-update-frequency=2s',
