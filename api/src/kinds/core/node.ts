@@ -7,6 +7,7 @@ import { ResourceListSchema } from './container';
 import { TaintSchema } from './affinity';
 import { fieldErr, qualifiedNameErrors } from '../validators';
 import type { StatusCause } from '../../errors/status-error';
+import { validateDualStackCIDRs } from './ip';
 
 export const NodeConditionSchema = Struct(
   'NodeCondition contains condition information for a node.',
@@ -164,6 +165,7 @@ export const NodeKind = defineKind<Node>({
         if (seen.has(k)) out.push(fieldErr.duplicate(`spec.taints[${i}]`, `${t.key}:${t.effect}`));
         seen.add(k);
       });
+      out.push(...validateDualStackCIDRs('spec.podCIDRs', node.spec?.podCIDRs ?? []));
       return out;
     },
     validateUpdate(node, old) {

@@ -1,6 +1,7 @@
 // Pod spec defaulting and semantic validation shared by Pod and every pod template (Deployment, Job, …).
 import type { StatusCause } from '../../errors/status-error';
-import type { PodSpec, PodTemplateSpec } from './pod-spec';
+import type { PodSpec, PodStatus, PodTemplateSpec } from './pod-spec';
+import { validateDualStackIPs, validateIP } from './ip';
 import type { Container, Probe, LifecycleHandler } from './container';
 import { defaultPullPolicy } from './container';
 import { volumeSourceKeys } from './volume';
@@ -407,5 +408,18 @@ export function validatePodSpecUpdate(spec: PodSpec, old: PodSpec, path = 'spec'
     mutable.affinity = old.affinity;
   }
   if (!deepEqual(mutable, old)) out.push(fieldErr.forbidden(path, podUpdateForbiddenMessage));
+  return out;
+}
+
+/** Pod and host IPs the kubelet reports: the proxy and endpoints controllers turn them into node-side rules. */
+export function validatePodStatusIPs(status: PodStatus | undefined): StatusCause[] {
+  if (!status) return [];
+  const out: StatusCause[] = [];
+  if (status.podIP) out.push(...validateIP('status.podIP', status.podIP));
+  out.push(...validateDualStackIPs('status.podIPs', (status.podIPs ?? []).map((p) => p.ip)));
+  if (status.hostIP) out.push(...validateIP('status.hostIP', status.hostIP));
+  const hostIPs = (status.hostIPs ?? []).map((h) => h.ip);
+  out.push(...validateDualStackIPs('status.hostIPs', hostIPs));
+  if (status.hostIP && hostIPs.length && hostIPs[0] !== status.hostIP) out.push(fieldErr.invalid('status.hostIPs[0].ip', hostIPs[0], 'must be equal to `hostIP`'));
   return out;
 }

@@ -3,7 +3,7 @@ import { Opt, type Static } from '../../schema/builders';
 import { defineKind } from '../../schema/kind';
 import { objectSchema } from '../common';
 import { PodSpecSchema, PodStatusSchema } from './pod-spec';
-import { defaultPodSpec, defaultPodRequestsFromLimits, computeQOSClass, validatePodSpec, validatePodSpecUpdate } from './pod-validation';
+import { defaultPodSpec, defaultPodRequestsFromLimits, computeQOSClass, validatePodSpec, validatePodSpecUpdate, validatePodStatusIPs } from './pod-validation';
 import { podColumns, podCells } from './pod-table';
 import { fieldErr } from '../validators';
 
@@ -49,7 +49,7 @@ export const PodKind = defineKind<Pod>({
       if (!pod.status.qosClass && pod.spec) pod.status.qosClass = computeQOSClass(pod.spec);
     },
     validate(pod) {
-      return validatePodSpec(pod.spec, 'spec');
+      return [...validatePodSpec(pod.spec, 'spec'), ...validatePodStatusIPs(pod.status)];
     },
     validateUpdate(pod, old) {
       if (!pod.spec || !old.spec) return [];

@@ -6,6 +6,7 @@ import { objectSchema, age, nameColumn, ageColumn, Def, With, Int32, Str, Bool }
 import { fieldErr, dns1123LabelErrors, dns1123SubdomainErrors, portNameErrors, qualifiedNameErrors, labelValueErrors, formatLabels } from '../validators';
 import type { StatusCause } from '../../errors/status-error';
 import { isIP } from 'node:net';
+import { validateServiceIPs } from './service-ips';
 
 export const ServicePortSchema = Struct(
   "ServicePort contains information on service's port.",
@@ -169,9 +170,7 @@ export function validateService(svc: Service): StatusCause[] {
   if (type === 'ClusterIP' && isHeadless(svc) === false && spec.externalTrafficPolicy) {
     out.push(fieldErr.invalid('spec.externalTrafficPolicy', spec.externalTrafficPolicy, 'may only be set for externally-accessible services'));
   }
-  (spec.externalIPs ?? []).forEach((ip, i) => {
-    if (!validIPFamilyIP(ip)) out.push(fieldErr.invalid(`spec.externalIPs[${i}]`, ip, 'must be a valid IP address'));
-  });
+  out.push(...validateServiceIPs(svc));
   if (type !== 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== undefined) {
     out.push(fieldErr.forbidden('spec.allocateLoadBalancerNodePorts', 'may only be used when `type` is \'LoadBalancer\''));
   }
