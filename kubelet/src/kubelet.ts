@@ -16,6 +16,7 @@ import { startKubeletServer, criServerRuntime, KubeletAuth, loadOrCreateServingC
 import { connectCri, type CriRuntime } from './cri/client';
 import type { KubeletOptions } from './flags';
 import { NodeAgent, readHostname } from './node/node-agent';
+import { ensureRootDir } from './node/root-dir';
 import { machineInfo, primaryIPv4, memoryAvailable, nodefsAvailable } from './node/machine';
 import { PodWorkers, evictPod, type PodManager } from './pod/manager';
 import { hostResolv } from './pod/dns';
@@ -62,13 +63,6 @@ function tokenFallback(ns: string, sa: string, pod: Pod, exp: number, now: numbe
     iss: 'kts-kubelet-local', sub: `system:serviceaccount:${ns}:${sa}`, aud: ['kts'], iat: Math.floor(now / 1000), exp: Math.floor(now / 1000) + exp,
     'kubernetes.io': { namespace: ns, serviceaccount: { name: sa }, pod: { name: pod.metadata.name, uid: pod.metadata.uid } },
   })}.`;
-}
-
-/** The root dir holds pod volumes (secrets included) and the runtime socket: root only (0700) when we create it. */
-function ensureRootDir(dir: string, log: { warn(msg: string, kv?: Record<string, unknown>): void }): void {
-  if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const mode = fs.statSync(dir).mode & 0o777;
-  if (mode & 0o007) log.warn('kubelet root dir is accessible to other users; 0700 is recommended', { rootDir: dir, mode: mode.toString(8) });
 }
 
 export async function startKubelet(opts: KubeletOptions, signal: AbortSignal, extras: KubeletExtras = {}): Promise<KubeletHandle> {
