@@ -25,6 +25,7 @@ import { pressure, evictionOrder } from './eviction';
 import { qosClass } from './pod/resources';
 import type { EnvSources } from './pod/env';
 import type { VolumeSources } from './volume/volumes';
+import { ReferencedObjects, podObjectRefs } from './referenced-objects';
 
 export interface KubeletExtras {
   client?: KubeClient;
@@ -103,8 +104,10 @@ export async function startKubelet(opts: KubeletOptions, signal: AbortSignal, ex
   // --- informers ---
   const factory = new SharedInformerFactory(client, { logger: log, clock });
   const podInf = factory.informerFor(PodKind, { fieldSelector: `spec.nodeName=${nodeName}` });
-  const cmInf = factory.informerFor(ConfigMapKind);
-  const secretInf = factory.informerFor(SecretKind);
+  // Secrets and ConfigMaps: one watch per object a pod of this node references (what the Node authorizer allows).
+  let kickPods: (uids: string[]) => void = () => undefined;
+  const cmRefs = new ReferencedObjects<ConfigMap>({ client, kind: ConfigMapKind, clock, logger: log, onChange: (uids) => kickPods(uids) });
+  const secretRefs = new ReferencedObjects<Secret>({ client, kind: SecretKind, clock, logger: log, onChange: (uids) => kickPods(uids) });
   const svcInf = factory.informerFor(ServiceKind);
   const nodeInf = factory.informerFor(NodeKind, { fieldSelector: `metadata.name=${nodeName}` });
   const recorder = new EventRecorder({ client, component: 'kubelet', host: nodeName, reportingInstance: nodeName, logger: log, clock });
@@ -124,8 +127,8 @@ export async function startKubelet(opts: KubeletOptions, signal: AbortSignal, ex
   };
 
   const envSources = (_pod: Pod, podIP: string): EnvSources => ({
-    configMap: (ns, name) => cmInf.lister.namespace(ns).get(name) as ConfigMap | undefined,
-    secret: (ns, name) => secretInf.lister.namespace(ns).get(name) as Secret | undefined,
+    configMap: (ns, name) => cmRefs.get(ns, name),
+    secret: (ns, name) => secretRefs.get(ns, name),
     services: (ns) => svcInf.lister.namespace(ns).list() as Service[],
     masterService: () => svcInf.lister.namespace('default').get('kubernetes') as Service | undefined,
     nodeName,
@@ -135,8 +138,8 @@ export async function startKubelet(opts: KubeletOptions, signal: AbortSignal, ex
   });
   let warnedToken = false;
   const volumeSources = (pod: Pod, podIP: string): VolumeSources => ({
-    configMap: (ns, name) => cmInf.lister.namespace(ns).get(name) as ConfigMap | undefined,
-    secret: (ns, name) => secretInf.lister.namespace(ns).get(name) as Secret | undefined,
+    configMap: (ns, name) => cmRefs.get(ns, name),
+    secret: (ns, name) => secretRefs.get(ns, name),
     env: envSources(pod, podIP),
     serviceAccountToken: async (ns, sa, audience, exp, p) => {
       if (client instanceof RestClient) {
@@ -255,20 +258,42 @@ export async function startKubelet(opts: KubeletOptions, signal: AbortSignal, ex
   let podsReady!: () => void;
   const podsGate = new Promise<void>((r) => (podsReady = r));
   const asPod = (o: ReadOnly<Pod>): Pod => o as Pod;
-  podInf.addEventHandler({
-    onAdd: (p) => void podsGate.then(() => workers.upsert(asPod(p))),
-    onUpdate: (_o, p) => void podsGate.then(() => workers.upsert(asPod(p))),
-    onDelete: (p) => void podsGate.then(() => workers.remove(asPod(p))),
-  });
-  const refKick = (kind: 'configMap' | 'secret') => (o: ReadOnly<ConfigMap | Secret>): void => {
-    for (const p of workers.listPods()) {
-      if (p.metadata.namespace !== o.metadata.namespace) continue;
-      const refs = JSON.stringify(p.spec?.volumes ?? []);
-      if (refs.includes(`"${o.metadata.name}"`) && refs.includes(kind)) workers.kick(p.metadata.uid ?? '');
-    }
+  // Per pod, events are applied in order; an upsert waits (bounded) for the pod's Secrets/ConfigMaps to be listed.
+  const podChains = new Map<string, Promise<void>>();
+  const serial = (uid: string, fn: () => void | Promise<void>): void => {
+    const next = (podChains.get(uid) ?? podsGate)
+      .then(fn)
+      .catch((e: Error) => log.warn('pod event failed', { podUID: uid, err: e.message }))
+      .finally(() => podChains.get(uid) === next && podChains.delete(uid));
+    podChains.set(uid, next);
   };
-  cmInf.addEventHandler({ onUpdate: (_a, b) => refKick('configMap')(b), onAdd: (o, initial) => !initial && refKick('configMap')(o) });
-  secretInf.addEventHandler({ onUpdate: (_a, b) => refKick('secret')(b), onAdd: (o, initial) => !initial && refKick('secret')(o) });
+  const upsert = (o: ReadOnly<Pod>): void => {
+    const p = asPod(o);
+    const uid = p.metadata.uid ?? '';
+    const refs = podObjectRefs(p);
+    cmRefs.register(uid, p.metadata.namespace ?? '', refs.configMaps);
+    secretRefs.register(uid, p.metadata.namespace ?? '', refs.secrets);
+    serial(uid, async () => {
+      await Promise.all([cmRefs.waitSynced(uid, 10_000), secretRefs.waitSynced(uid, 10_000)]);
+      workers.upsert(p);
+    });
+  };
+  podInf.addEventHandler({
+    onAdd: (p) => upsert(p),
+    onUpdate: (_o, p) => upsert(p),
+    onDelete: (o) => {
+      const p = asPod(o);
+      const uid = p.metadata.uid ?? '';
+      serial(uid, () => {
+        workers.remove(p);
+        cmRefs.unregister(uid);
+        secretRefs.unregister(uid);
+      });
+    },
+  });
+  kickPods = (uids) => {
+    for (const uid of uids) workers.kick(uid);
+  };
   nodeInf.addEventHandler({ onAdd: (n) => nodeAgent.observeNode(n as Node), onUpdate: (_a, n) => nodeAgent.observeNode(n as Node) });
   signal.addEventListener('abort', () => informerAC.abort(), { once: true });
 
@@ -283,7 +308,7 @@ export async function startKubelet(opts: KubeletOptions, signal: AbortSignal, ex
     podsReady();
   })();
   let synced = false;
-  void waitForCacheSync(informerAC.signal, podInf, cmInf, secretInf, svcInf).then((ok) => {
+  void waitForCacheSync(informerAC.signal, podInf, svcInf).then((ok) => {
     synced = ok;
     if (ok) void podsGate.then(() => workers.startPleg(opts.plegRelistPeriodMs, () => synced));
   });
@@ -335,6 +360,8 @@ export async function startKubelet(opts: KubeletOptions, signal: AbortSignal, ex
       workers.close();
       nodeAgent.close();
       informerAC.abort();
+      cmRefs.close();
+      secretRefs.close();
       await workers.idle().catch(() => undefined);
       await recorder.close();
       await healthz?.close();
