@@ -32,6 +32,17 @@ describe('NodeAgent', () => {
     expect(Object.fromEntries((n.status?.conditions ?? []).map((c) => [c.type, c.status]))).toEqual({ Ready: 'True', MemoryPressure: 'False', DiskPressure: 'False', PIDPressure: 'False' });
   });
 
+  it('a lease created before the Node uid was known gets the Node owner reference on a later renewal', async () => {
+    const { client, agent } = setup();
+    await agent.renewLease();
+    expect((await client.resource(LeaseKind).namespace('kube-node-lease').get('n1')).metadata.ownerReferences).toBeUndefined();
+    await agent.register();
+    const uid = (await client.resource(NodeKind).get('n1')).metadata.uid;
+    agent.observeNode((await client.resource(NodeKind).get('n1')) as Node);
+    await agent.renewLease();
+    expect((await client.resource(LeaseKind).namespace('kube-node-lease').get('n1')).metadata.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'Node', name: 'n1', uid }]);
+  });
+
   it('renews the lease every interval and writes status only on change (or once a minute)', async () => {
     const { client, clock, agent, p } = setup();
     await agent.register();

@@ -177,7 +177,9 @@ export class NodeAgent {
     const leaseDurationSeconds = 40;
     try {
       const cur = await leases.get(this.o.nodeName);
-      await leases.update({ ...cur, spec: { ...cur.spec, holderIdentity: this.o.nodeName, leaseDurationSeconds, renewTime: now } });
+      // as upstream's setNodeOwnerFunc: a lease created before the Node's uid was known gets its owner later
+      const owner = !cur.metadata.ownerReferences?.length && this.node?.metadata.uid ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.o.nodeName, uid: this.node.metadata.uid }] } : {};
+      await leases.update({ ...cur, metadata: { ...cur.metadata, ...owner }, spec: { ...cur.spec, holderIdentity: this.o.nodeName, leaseDurationSeconds, renewTime: now } });
     } catch (e) {
       if ((e as { code?: number }).code !== 404) throw e;
       const lease: Lease = {
