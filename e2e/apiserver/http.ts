@@ -1,13 +1,14 @@
-// Raw HTTP helpers for apiserver e2e tests.
+// Raw HTTP helpers for apiserver e2e tests (as the admin the harness registered for that server).
+import { apiFetch } from '../harness/credentials';
 export interface HttpResult {
   code: number;
   json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   text: string;
-  headers: Headers;
+  headers: { get(name: string): string | null };
 }
 
 export async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
-  const r = await fetch(base + path, {
+  const r = await apiFetch(base + path, {
     method,
     headers: { 'Content-Type': 'application/json', ...headers },
     ...(body !== undefined ? { body: typeof body === 'string' || Buffer.isBuffer(body) ? (body as string) : JSON.stringify(body) } : {}),

@@ -5,6 +5,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startApiServer, type RunningApiServer } from '@kubets/apiserver/server';
+import { createTestPki, type TestPki } from '@kubets/apiserver/testing/test-pki';
+import { buildKubeconfig } from '@kubets/client';
+import { stringify as stringifyYaml } from 'yaml';
+import { registerCredentials, forgetCredentials, type Credentials, type TestFetch } from './credentials';
 import { freePort } from '@kubets/apiserver/etcd/ports';
 import { startTestEtcd, type TestEtcd } from './etcd';
 import { collectProcess } from './process';
@@ -24,6 +28,14 @@ export interface TestApiServer {
   kubeconfig: string;
   etcd: TestEtcd;
   server: RunningApiServer;
+  /** the cluster PKI under <dir>/tls: mint client certificates for other identities with pki.clientCert() */
+  pki: TestPki;
+  /** the admin's credentials (system:masters) */
+  creds: Credentials;
+  /** fetch() as the admin */
+  fetch: TestFetch;
+  /** writes a kubeconfig for another identity (client certificate or token) and returns its path */
+  kubeconfigFor(name: string, user: { cert?: string; key?: string; token?: string }): string;
   /** Runs kubectl with --kubeconfig/--cache-dir; never throws on a non-zero exit. */
   kubectl(args: string[], opts?: { input?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<KubectlResult>;
   /** Starts a long-running kubectl (e.g. get -w); stop it with kill(). */
@@ -33,33 +45,26 @@ export interface TestApiServer {
   stop(): Promise<void>;
 }
 
-export function writeKubeconfig(file: string, server: string): void {
-  fs.writeFileSync(
-    file,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters:',
-      '- name: kts',
-      '  cluster:',
-      `    server: ${server}`,
-      'users:',
-      '- name: kts',
-      '  user: {}',
-      'contexts:',
-      '- name: kts',
-      '  context:',
-      '    cluster: kts',
-      '    user: kts',
-      '    namespace: default',
-      'current-context: kts',
-      '',
-    ].join('\n'),
-  );
+/** A kubeconfig for `server` trusting `creds.ca`, as the client certificate or token in `creds`. */
+export function writeKubeconfig(file: string, server: string, creds?: Credentials): void {
+  const doc = buildKubeconfig({
+    server,
+    namespace: 'default',
+    clusterName: 'kts',
+    userName: 'kts',
+    contextName: 'kts',
+    ...(creds?.ca ? { ca: creds.ca } : {}),
+    ...(creds?.cert && creds.key ? { clientCert: creds.cert, clientKey: creds.key } : {}),
+    ...(creds?.token ? { token: creds.token } : {}),
+  });
+  fs.writeFileSync(file, stringifyYaml(doc), { mode: 0o600 });
 }
 
-export async function startTestApiServer(): Promise<TestApiServer> {
+export async function startTestApiServer(opts: { serviceClusterIpRange?: string } = {}): Promise<TestApiServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kts-apiserver-'));
+  // the same PKI the API server loads from its data dir (<dir>/tls)
+  const pki = await createTestPki(dir);
+  const creds: Credentials = { ca: pki.pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem };
   const etcd = await startTestEtcd();
   let server: RunningApiServer | undefined;
   let port = 0;
@@ -72,7 +77,7 @@ export async function startTestApiServer(): Promise<TestApiServer> {
           etcdServers: [etcd.endpoint],
           bindAddress: '127.0.0.1',
           port: p,
-          serviceClusterIpRange: '10.96.0.0/12',
+          serviceClusterIpRange: opts.serviceClusterIpRange ?? '10.96.0.0/12',
           serviceNodePortRange: '30000-32767',
           dataDir: dir,
           etcdCompactionIntervalMs: 0,
@@ -94,7 +99,8 @@ export async function startTestApiServer(): Promise<TestApiServer> {
     throw e;
   }
   const kubeconfig = path.join(dir, 'kubeconfig');
-  writeKubeconfig(kubeconfig, server.url);
+  writeKubeconfig(kubeconfig, server.url, creds);
+  let adminFetch = registerCredentials(server.url, creds);
   const cacheDir = path.join(dir, 'kube-cache');
   const children = new Set<ChildProcess>();
   const baseArgs = ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir];
@@ -112,6 +118,16 @@ export async function startTestApiServer(): Promise<TestApiServer> {
     etcd,
     get server() {
       return server!;
+    },
+    pki,
+    creds,
+    get fetch() {
+      return adminFetch;
+    },
+    kubeconfigFor(name, user) {
+      const file = path.join(dir, `kubeconfig-${name.replace(/[^a-zA-Z0-9_.-]/g, '_')}`);
+      writeKubeconfig(file, server!.url, { ca: creds.ca, ...user });
+      return file;
     },
     kubectl(args, opts = {}) {
       const proc = spawn(kubectlBinary, [...baseArgs, ...args], { env: { ...env, ...(opts.env ?? {}) }, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -137,9 +153,11 @@ export async function startTestApiServer(): Promise<TestApiServer> {
     async restart() {
       await server?.close();
       server = await start();
+      adminFetch = registerCredentials(server.url, creds);
     },
     async stop() {
       for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+      if (server) forgetCredentials(server.url);
       await server?.close();
       await etcd.stop();
       fs.rmSync(dir, { recursive: true, force: true });
