@@ -26,7 +26,8 @@ export interface KubeletEnv {
   cleanup(): Promise<void>;
 }
 
-export async function startKubeletEnv(preferred: number, extraFlags: string[] = [], eviction = false): Promise<KubeletEnv> {
+/** `asNode`: the kubelet uses a system:node:<name> certificate (Node authorizer, NodeRestriction) instead of the admin's. */
+export async function startKubeletEnv(preferred: number, extraFlags: string[] = [], eviction = false, o: { asNode?: boolean } = {}): Promise<KubeletEnv> {
   ensureNetGuard();
   const api = await startTestApiServer();
   const net = allocNet(preferred);
@@ -34,7 +35,10 @@ export async function startKubeletEnv(preferred: number, extraFlags: string[] = 
   const rootDir = fs.mkdtempSync(path.join(os.tmpdir(), `ktsk${n}-`));
   const nodeName = `kts-e2e-node-${n}`;
   const client = new RestClient(loadKubeconfig(api.kubeconfig).config); // the harness admin's TLS credentials
+  const nodeCert = o.asNode ? await api.pki.clientCert(`system:node:${nodeName}`, ['system:nodes']) : undefined;
+  const kubeletClient = nodeCert ? new RestClient({ server: api.url, caData: api.creds.ca, certData: nodeCert.certPem, keyData: nodeCert.keyPem }) : client;
   const opts = parseKubeletFlags([
+    `--client-ca-file=${api.pki.pki.caFile}`, // the API server's kubelet-client certificate comes from the cluster CA
     `--root-dir=${rootDir}`, `--hostname-override=${nodeName}`, '--node-ip=127.0.0.1', '--address=127.0.0.1', '--port=0', '--healthz-port=0',
     `--pod-cidr=10.244.${n}.0/24`, '--cluster-dns=10.96.0.10', `--cgroup-root=/ktstest${n}`, '--node-status-update-frequency=2s',
     ...extraFlags,
@@ -42,7 +46,7 @@ export async function startKubeletEnv(preferred: number, extraFlags: string[] = 
   let ac = new AbortController();
   const start = (): Promise<KubeletHandle> =>
     startKubelet(opts, ac.signal, {
-      client,
+      client: kubeletClient,
       logger: createLogger('kubelet', Number(process.env.KTS_E2E_V ?? -1)),
       disableEviction: !eviction,
       runtimeOptions: { cniBridge: `kts${n}`, networkName: `kts${n}`, podPidsLimit: 200 },
@@ -103,6 +107,7 @@ export async function startKubeletEnv(preferred: number, extraFlags: string[] = 
         cleanupHost(rootDir, `kts${n}`, `/ktstest${n}`);
         net.release();
         client.close();
+        if (kubeletClient !== client) kubeletClient.close();
         await api.stop();
       }
     },

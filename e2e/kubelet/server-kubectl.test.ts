@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Registry } from 'prom-client';
 import type { Pod } from '@kubets/api';
-import { criPodLookup, criServerRuntime, startKubeletServer, type KubeletServer, type ServerRuntime } from '@kubets/kubelet/server';
+import { criPodLookup, criServerRuntime, startKubeletServer, KubeletAuth, loadOrCreateServingCert, type KubeletServer, type ServerRuntime } from '@kubets/kubelet/server';
 import { collectProcess } from '../harness/process';
 import { startTestApiServer, type TestApiServer } from '../harness/apiserver';
 import { startTestRuntime, waitFor, type TestRuntime } from '../harness/runtime';
@@ -44,7 +44,11 @@ async function startEnv(netNumber: number): Promise<Env> {
     const runtime = criServerRuntime(rt.clients.runtime);
     const pods = new Map<string, Pod>();
     const lookup = criPodLookup(runtime, () => [...pods.values()]);
-    kubelet = await startKubeletServer({ address: '127.0.0.1', port: 0, runtime, pods: lookup, registry: new Registry(), nodeName: `kts-srv-${netNumber}` });
+    // HTTPS; the API server's kubelet-client certificate (cluster CA) authenticates, authorization is not under test here
+    const served = await loadOrCreateServingCert({ certDir: path.join(rt.rootDir, 'kubelet-pki'), hostname: `kts-srv-${netNumber}`, ips: ['127.0.0.1'] });
+    const tls = { cert: served.cert, key: served.key, clientCA: api.pki.pki.ca.certPem };
+    const auth = new KubeletAuth({ nodeName: `kts-srv-${netNumber}`, anonymous: false, authorization: { mode: 'AlwaysAllow' } });
+    kubelet = await startKubeletServer({ address: '127.0.0.1', port: 0, tls, auth, runtime, pods: lookup, registry: new Registry(), nodeName: `kts-srv-${netNumber}` });
     const nodeName = `kts-srv-${netNumber}`;
     const n = await call(api.url, 'POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName } });
     if (n.code !== 201) throw new Error(`create node: ${n.text}`);
