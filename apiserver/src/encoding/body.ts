@@ -121,11 +121,9 @@ export function decodeBody(buf: Buffer, contentType: string | undefined, expectK
     case 'yaml':
       return parseYamlBody(buf);
     case 'protobuf': {
-      const decode = (proto as unknown as Record<string, unknown>)['decodeKubernetesProtobuf'];
-      if (typeof decode !== 'function') throw errors.unsupportedMediaType(mt);
       let v: unknown;
       try {
-        v = (decode as (b: Buffer) => unknown)(buf);
+        v = proto.decodeKubernetesProtobuf(buf);
       } catch (e) {
         if ((e as { status?: unknown }).status) throw e;
         throw errors.badRequest(`couldn't decode protobuf body: ${(e as Error).message}`);
@@ -134,6 +132,11 @@ export function decodeBody(buf: Buffer, contentType: string | undefined, expectK
       return v;
     }
   }
+}
+
+/** DeleteOptions of a DELETE: JSON whatever the content type says (as before), or protobuf from typed Go clients. */
+export function decodeDeleteBody(buf: Buffer, contentType: string | undefined): unknown {
+  return formatOf(mediaType(contentType)) === 'protobuf' ? decodeBody(buf, contentType) : parseJson(buf);
 }
 
 /** Body for PATCH: json/merge/strategic/apply patches are JSON (apply may be YAML). */

@@ -5,6 +5,7 @@ import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { canonicalStatus, errors, isStatusError, StatusError, type Status } from '@kubets/api';
 import { logError } from '../observability/log';
+import { protobufResponse, PROTOBUF_CONTENT_TYPE } from '../encoding/response';
 
 export function toStatusError(e: unknown): StatusError {
   if (isStatusError(e)) return e;
@@ -28,8 +29,9 @@ export function writeStatus(res: ServerResponse, e: unknown): number {
     res.destroy();
     return code;
   }
-  const body = statusBody(se);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache, private' });
+  const pb = protobufResponse(res.req, canonicalStatus(se.status));
+  const body = pb ?? statusBody(se);
+  res.writeHead(code, { 'Content-Type': pb ? PROTOBUF_CONTENT_TYPE : 'application/json', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache, private' });
   res.end(body);
   return code;
 }
@@ -38,8 +40,9 @@ export function writeStatus(res: ServerResponse, e: unknown): number {
 const gzipThreshold = 128 * 1024;
 
 export function writeJson(res: ServerResponse, code: number, obj: unknown, extraHeaders: Record<string, string> = {}, contentType = 'application/json'): void {
-  let body: Buffer = Buffer.from(`${JSON.stringify(obj)}\n`);
-  const headers: Record<string, string | number> = { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', ...extraHeaders };
+  const pb = contentType === 'application/json' ? protobufResponse(res.req, obj) : undefined;
+  let body: Buffer = pb ?? Buffer.from(`${JSON.stringify(obj)}\n`);
+  const headers: Record<string, string | number> = { 'Content-Type': pb ? PROTOBUF_CONTENT_TYPE : contentType, 'Cache-Control': 'no-cache, private', ...extraHeaders };
   const accept = String(res.req?.headers['accept-encoding'] ?? '');
   if (body.length > gzipThreshold && /\bgzip\b/.test(accept)) {
     body = gzipSync(body);

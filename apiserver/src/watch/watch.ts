@@ -5,6 +5,9 @@ import type { StorageEvent, WatchStream } from '../storage/interface';
 import type { ResourceStore } from '../registry/store';
 import { toTable, type TableRequest } from '../table/table';
 import { logError } from '../observability/log';
+import { wantsProtobuf } from '../encoding/response';
+import { watchFrame } from '../encoding/watch-frames';
+import { PROTOBUF_WATCH_CONTENT_TYPE } from '@kubets/proto';
 
 export interface WatchParams {
   namespace: string;
@@ -36,7 +39,8 @@ export async function serveWatch(store: ResourceStore, req: IncomingMessage, res
     ...(predicate ? { predicate } : {}),
     allowBookmarks: p.allowBookmarks,
   });
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked', 'X-Content-Type-Options': 'nosniff' });
+  const pb = !p.table && wantsProtobuf(req.headers.accept);
+  res.writeHead(200, { 'Content-Type': pb ? PROTOBUF_WATCH_CONTENT_TYPE : 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked', 'X-Content-Type-Options': 'nosniff' });
   res.flushHeaders();
   let done = false;
   const finish = () => {
@@ -52,20 +56,30 @@ export async function serveWatch(store: ResourceStore, req: IncomingMessage, res
   try {
     for await (const ev of stream) {
       if (done) break;
-      const line = encodeEvent(store, ev, p);
+      const line = pb ? encodeFrame(store, ev, p) : encodeEvent(store, ev, p);
       if (line === undefined) continue;
-      if (!res.write(line + '\n')) await drained(res);
+      if (!res.write(typeof line === 'string' ? line + '\n' : line)) await drained(res);
       if (ev.type === 'ERROR') break;
     }
   } catch (e) {
     if (!done) {
       const se = (e as { status?: unknown }).status ? (e as { status: KubeObject }).status : errors.internal((e as Error).message).status;
       if (!(e as { status?: unknown }).status) logError('watch failed', e);
-      res.write(JSON.stringify({ type: 'ERROR', object: se }) + '\n');
+      res.write(pb ? (watchFrame('ERROR', se) ?? '') : JSON.stringify({ type: 'ERROR', object: se }) + '\n');
     }
   } finally {
     finish();
   }
+}
+
+/** The protobuf frame of one event (application/vnd.kubernetes.protobuf;stream=watch). */
+function encodeFrame(store: ResourceStore, ev: StorageEvent, p: WatchParams): Buffer | undefined {
+  if (ev.type === 'BOOKMARK') {
+    if (!p.allowBookmarks) return undefined;
+    return watchFrame('BOOKMARK', { kind: store.def.kind, apiVersion: store.apiVersion, metadata: { resourceVersion: ev.object.metadata?.resourceVersion ?? '' } });
+  }
+  if (ev.type === 'ERROR') return watchFrame('ERROR', ev.object);
+  return watchFrame(ev.type, store.typed(ev.object));
 }
 
 function encodeEvent(store: ResourceStore, ev: StorageEvent, p: WatchParams): string | undefined {

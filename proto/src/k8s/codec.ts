@@ -106,16 +106,17 @@ function envelope(apiVersion: string, kind: string, raw: Uint8Array): Buffer {
 }
 
 /** Whether obj's kind has a protobuf form (responses fall back to JSON when not). */
-export function hasProtobuf(obj: unknown): boolean {
+export function hasProtobuf(obj: unknown): obj is object {
   if (typeof obj !== 'object' || obj === null) return false;
   const { apiVersion, kind } = obj as { apiVersion?: unknown; kind?: unknown };
   return typeof apiVersion === 'string' && typeof kind === 'string' && protoKind(apiVersion, kind) !== undefined;
 }
 
 /** The "k8s\0" body for `obj`. Throws when its kind has no protobuf form or a field has no field number. */
-export function encodeKubernetesProtobuf(obj: KubeObject | Record<string, unknown>): Buffer {
-  const apiVersion = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
-  const kind = typeof obj.kind === 'string' ? obj.kind : '';
+export function encodeKubernetesProtobuf(obj: object): Buffer {
+  const o = obj as { apiVersion?: unknown; kind?: unknown };
+  const apiVersion = typeof o.apiVersion === 'string' ? o.apiVersion : '';
+  const kind = typeof o.kind === 'string' ? o.kind : '';
   const pk = protoKind(apiVersion, kind);
   if (!pk) throw errors.notAcceptable(`no protobuf form for ${apiVersion}, Kind=${kind}`);
   try {
@@ -127,7 +128,7 @@ export function encodeKubernetesProtobuf(obj: KubeObject | Record<string, unknow
 }
 
 /** One frame of a protobuf watch stream. */
-export function encodeWatchEventFrame(type: string, obj: KubeObject | Record<string, unknown>): Buffer {
+export function encodeWatchEventFrame(type: string, obj: object): Buffer {
   const inner = encodeKubernetesProtobuf(obj);
   const w = new Writer(inner.length + 32);
   w.pos = 4;
