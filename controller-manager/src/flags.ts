@@ -33,6 +33,9 @@ export const controllerManagerFlagSpecs: Record<string, FlagSpec> = {
   'node-cidr-mask-size': { type: 'int', default: d.nodeCIDRMaskSize, help: 'Mask size for node cidr in cluster.' },
   'service-account-private-key-file': { type: 'string', default: '', help: 'Filename containing a PEM-encoded private RSA or ECDSA key used to sign service account tokens.' },
   'root-ca-file': { type: 'string', default: '', help: "If set, this root certificate authority will be included in service account's token secret." },
+  'cluster-signing-cert-file': { type: 'string', default: '', help: 'Filename containing a PEM-encoded X509 CA certificate used to issue cluster-scoped certificates.' },
+  'cluster-signing-key-file': { type: 'string', default: '', help: 'Filename containing a PEM-encoded RSA or ECDSA private key used to sign cluster-scoped certificates.' },
+  'cluster-signing-duration': { type: 'duration', default: '8760h0m0s', help: 'The max length of duration signed certificates will be given. Individual CSRs may request shorter certs by setting spec.expirationSeconds.' },
   'kube-api-qps': { type: 'int', default: 20, help: 'QPS to use while talking with kubernetes apiserver.' },
   'kube-api-burst': { type: 'int', default: 30, help: 'Burst to use while talking with kubernetes apiserver.' },
   'bind-address': { type: 'string', default: '0.0.0.0', help: 'The IP address on which to listen for the --secure-port port.' },
@@ -97,6 +100,9 @@ export function parseControllerManagerFlags(argv: string[]): ControllerManagerRu
       nodeCIDRMaskSize: num(v['node-cidr-mask-size'], d.nodeCIDRMaskSize),
       serviceAccountPrivateKeyFile: str(v['service-account-private-key-file']),
       rootCAFile: str(v['root-ca-file']),
+      clusterSigningCertFile: str(v['cluster-signing-cert-file']),
+      clusterSigningKeyFile: str(v['cluster-signing-key-file']),
+      clusterSigningDurationMs: num(v['cluster-signing-duration'], d.clusterSigningDurationMs),
     },
   };
   if (str(v['leader-elect-resource-lock'], 'leases') !== 'leases') throw new Error('--leader-elect-resource-lock: only "leases" is supported');

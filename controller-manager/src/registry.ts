@@ -17,6 +17,7 @@ import { nodeIpamControllerDescriptor } from './controllers/nodeipam';
 import { serviceAccountControllerDescriptor } from './controllers/serviceaccount';
 import { podGCControllerDescriptor } from './controllers/podgc';
 import { clusterRoleAggregationControllerDescriptor } from './controllers/clusterroleaggregation';
+import { csrSigningControllerDescriptor, csrApprovingControllerDescriptor } from './controllers/certificates';
 
 export interface ControllerDescriptor {
   /** Canonical name, e.g. "deployment-controller". */
@@ -46,6 +47,8 @@ export const controllerDescriptors: ControllerDescriptor[] = [
   serviceAccountControllerDescriptor,
   podGCControllerDescriptor,
   clusterRoleAggregationControllerDescriptor,
+  csrSigningControllerDescriptor,
+  csrApprovingControllerDescriptor,
 ];
 
 /** Adds (or replaces, by name) a descriptor at runtime. */

@@ -16,7 +16,7 @@ const commitOf = (dir) => git(dir, 'rev-parse', 'HEAD').trim();
 
 // Go package → OpenAPI definition prefix, and the import aliases its files use for each other.
 const PACKAGES = [
-  ...['core', 'apps', 'batch', 'coordination', 'discovery', 'policy', 'rbac', 'scheduling', 'autoscaling', 'authentication'].map((g) => ({ dir: apiGit, path: `${g}/v1`, prefix: `io.k8s.api.${g}.v1`, pkg: `${g}v1` })),
+  ...['core', 'apps', 'batch', 'coordination', 'discovery', 'policy', 'rbac', 'scheduling', 'autoscaling', 'authentication', 'certificates'].map((g) => ({ dir: apiGit, path: `${g}/v1`, prefix: `io.k8s.api.${g}.v1`, pkg: `${g}v1` })),
   // alpha types that v1 structs point to (pointer fields, so never set by kubets)
   { dir: apiGit, path: 'scheduling/v1alpha3', prefix: 'io.k8s.api.scheduling.v1alpha3', pkg: 'schedulingv1alpha3' },
   { dir: machineryGit, path: 'pkg/apis/meta/v1', prefix: 'io.k8s.apimachinery.pkg.apis.meta.v1', pkg: 'metav1' },
@@ -114,6 +114,7 @@ const roots = [
   'io.k8s.api.policy.v1.PodDisruptionBudget', 'io.k8s.api.policy.v1.PodDisruptionBudgetList', 'io.k8s.api.policy.v1.Eviction',
   'io.k8s.api.autoscaling.v1.Scale',
   'io.k8s.api.authentication.v1.TokenRequest',
+  'io.k8s.api.certificates.v1.CertificateSigningRequest', 'io.k8s.api.certificates.v1.CertificateSigningRequestList',
   ...['Status', 'WatchEvent', 'DeleteOptions', 'ListMeta', 'List'].map((k) => `io.k8s.apimachinery.pkg.apis.meta.v1.${k}`),
 ];
 const queue = [...roots];

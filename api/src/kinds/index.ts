@@ -28,6 +28,7 @@ import { ControllerRevisionKind } from './apps/controllerrevision';
 import { PodTemplateKind } from './core/podtemplate';
 import { PersistentVolumeClaimKind } from './core/persistentvolumeclaim';
 import { PodDisruptionBudgetKind } from './policy/poddisruptionbudget';
+import { CertificateSigningRequestKind } from './certificates/csr';
 
 export { objectSchema, age, humanDuration } from './common';
 export * from './core/namespace';
@@ -66,6 +67,8 @@ export * from './core/persistentvolumeclaim';
 export * from './policy/poddisruptionbudget';
 export * from './policy/eviction';
 export * from './authentication/tokenrequest';
+export * from './certificates/csr';
+export * from './certificates/csr-validation';
 
 export const allKinds: KindDef[] = [
   NamespaceKind,
@@ -98,6 +101,7 @@ export const allKinds: KindDef[] = [
   PodTemplateKind,
   PersistentVolumeClaimKind,
   PodDisruptionBudgetKind,
+  CertificateSigningRequestKind,
 ] as unknown as KindDef[];
 
 // Defaulting runs before schema validation, so it may see malformed input (a string where a list belongs…).

@@ -333,6 +333,37 @@ export const k8sMessages: MessageTable = {
     succeeded: [1, 'string', 'rep omit'],
     failed: [2, 'string', 'rep omit'],
   },
+  'io.k8s.api.certificates.v1.CertificateSigningRequest': {
+    metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
+    spec: [2, 'io.k8s.api.certificates.v1.CertificateSigningRequestSpec'],
+    status: [3, 'io.k8s.api.certificates.v1.CertificateSigningRequestStatus', 'omit'],
+  },
+  'io.k8s.api.certificates.v1.CertificateSigningRequestCondition': {
+    type: [1, 'string'],
+    status: [6, 'string'],
+    reason: [2, 'string', 'omit'],
+    message: [3, 'string', 'omit'],
+    lastUpdateTime: [4, 'Time', 'omit'],
+    lastTransitionTime: [5, 'Time', 'omit'],
+  },
+  'io.k8s.api.certificates.v1.CertificateSigningRequestList': {
+    metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta', 'omit'],
+    items: [2, 'io.k8s.api.certificates.v1.CertificateSigningRequest', 'rep'],
+  },
+  'io.k8s.api.certificates.v1.CertificateSigningRequestSpec': {
+    request: [1, 'bytes'],
+    signerName: [7, 'string'],
+    expirationSeconds: [8, 'int32', 'ptr omit'],
+    usages: [5, 'string', 'rep omit'],
+    username: [2, 'string', 'omit'],
+    uid: [3, 'string', 'omit'],
+    groups: [4, 'string', 'rep omit'],
+    extra: [6, 'string', 'rep map omit'],
+  },
+  'io.k8s.api.certificates.v1.CertificateSigningRequestStatus': {
+    conditions: [1, 'io.k8s.api.certificates.v1.CertificateSigningRequestCondition', 'rep omit'],
+    certificate: [2, 'bytes', 'omit'],
+  },
   'io.k8s.api.coordination.v1.Lease': {
     metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
     spec: [2, 'io.k8s.api.coordination.v1.LeaseSpec', 'omit'],

@@ -29,6 +29,7 @@ const extraSubresourceInfo: Record<string, { kind: string; group?: string; versi
   finalize: { kind: 'Namespace', verbs: ['update'] },
   ephemeralcontainers: { kind: 'Pod', verbs: ['get', 'patch', 'update'] },
   token: { kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] },
+  approval: { kind: 'CertificateSigningRequest', verbs: ['get', 'patch', 'update'] },
 };
 
 export function subresourcesOf(def: KindDef): SubresourceInfo[] {

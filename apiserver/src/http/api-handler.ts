@@ -18,6 +18,7 @@ import { includeObjectFrom, toTable, wantsTable } from '../table/table';
 import { serveWatch } from '../watch/watch';
 import type { NodeConnection } from '../nodes/connection';
 import { proxyPodLog } from '../nodes/pod-proxy';
+import { isCSRSubresource, serveCSRSubresource } from '../registry/kinds/csr-subresources';
 
 export interface ApiHandlerDeps {
   storeFor(group: string, version: string, resource: string): ResourceStore | undefined;
@@ -169,6 +170,10 @@ export class ApiHandler {
     const def = store.def;
     const sub = info.subresource;
     const m = req.method;
+    if (isCSRSubresource(def, sub)) {
+      const ctx = this.context(req, info, query);
+      return this.send(res, 200, await serveCSRSubresource(store, ctx, req), ctx);
+    }
     if (sub === 'status' && def.status) {
       if (m === 'GET') return this.send(res, 200, await store.get(this.context(req, info, query)));
       if (m === 'PUT' || m === 'PATCH') return this.item(req, res, store, info, query);

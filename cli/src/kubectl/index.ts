@@ -17,6 +17,7 @@ const loaders: Record<string, () => Promise<CommandSpec>> = {
   scale: async () => (await import('./scale/scale')).scaleSpec,
   rollout: async () => (await import('./rollout/rollout')).rolloutSpec,
   label: async () => (await import('./label/label')).labelSpec,
+  certificate: async () => (await import('./certificate/certificate')).certificateSpec,
   version: async () => (await import('./version/version')).versionSpec,
   'api-resources': async () => (await import('./version/version')).apiResourcesSpec,
 };

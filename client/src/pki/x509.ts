@@ -212,3 +212,99 @@ export function keyMatchesCertificate(certPem: string, keyPem: string): boolean 
     return false;
   }
 }
+
+/** A CSR as the certificates API signers read it: subject and subjectAltNames by type. */
+export interface CsrDetails {
+  commonName: string;
+  organizations: string[];
+  dnsNames: string[];
+  ipAddresses: string[];
+  emailAddresses: string[];
+  uris: string[];
+}
+
+/** Parses and verifies a PKCS#10 request (throws if it does not parse or its signature does not verify). */
+export async function inspectCSR(csrPem: string): Promise<CsrDetails> {
+  const csr = new x509.Pkcs10CertificateRequest(csrPem);
+  if (!(await csr.verify())) throw new Error('the certificate request signature does not verify');
+  const names = csr.subjectName.toJSON();
+  const attr = (type: string) => names.flatMap((rdn) => rdn[type] ?? []);
+  const san = csr.extensions.find((e): e is x509.SubjectAlternativeNameExtension => e instanceof x509.SubjectAlternativeNameExtension);
+  const gns = san?.names.toJSON() ?? [];
+  const of = (t: string) => gns.filter((n) => n.type === t).map((n) => n.value);
+  return { commonName: attr('CN')[0] ?? '', organizations: attr('O'), dnsNames: of('dns'), ipAddresses: of('ip'), emailAddresses: of('email'), uris: of('url') };
+}
+
+// certificates.k8s.io key usages → X.509 KeyUsage bits and ExtendedKeyUsage OIDs (the signer's keyUsagesFromStrings)
+const keyUsageBits: Record<string, number> = {
+  signing: x509.KeyUsageFlags.digitalSignature,
+  'digital signature': x509.KeyUsageFlags.digitalSignature,
+  'content commitment': x509.KeyUsageFlags.nonRepudiation,
+  'key encipherment': x509.KeyUsageFlags.keyEncipherment,
+  'key agreement': x509.KeyUsageFlags.keyAgreement,
+  'data encipherment': x509.KeyUsageFlags.dataEncipherment,
+  'cert sign': x509.KeyUsageFlags.keyCertSign,
+  'crl sign': x509.KeyUsageFlags.cRLSign,
+  'encipher only': x509.KeyUsageFlags.encipherOnly,
+  'decipher only': x509.KeyUsageFlags.decipherOnly,
+};
+const extKeyUsageOids: Record<string, string> = {
+  any: '2.5.29.37.0',
+  'server auth': '1.3.6.1.5.5.7.3.1',
+  'client auth': '1.3.6.1.5.5.7.3.2',
+  'code signing': '1.3.6.1.5.5.7.3.3',
+  'email protection': '1.3.6.1.5.5.7.3.4',
+  's/mime': '1.3.6.1.5.5.7.3.4',
+  'ipsec end system': '1.3.6.1.5.5.7.3.5',
+  'ipsec tunnel': '1.3.6.1.5.5.7.3.6',
+  'ipsec user': '1.3.6.1.5.5.7.3.7',
+  timestamping: '1.3.6.1.5.5.7.3.8',
+  'ocsp signing': '1.3.6.1.5.5.7.3.9',
+  'microsoft sgc': '1.3.6.1.4.1.311.10.3.3',
+  'netscape sgc': '2.16.840.1.113730.4.1',
+};
+
+/**
+ * Issues a certificate for a CSR as the Kubernetes CSR signer does: the CSR's subject and subjectAltNames verbatim,
+ * key usages from certificates.k8s.io usage names, not a CA, valid [notBefore, notAfter] capped at the CA's expiry.
+ */
+export async function signCertificateRequest(ca: KeyPairPem, csrPem: string, opts: { usages: string[]; notBefore: Date; notAfter: Date }): Promise<string> {
+  const csr = new x509.Pkcs10CertificateRequest(csrPem);
+  if (!(await csr.verify())) throw new Error('the certificate request signature does not verify');
+  const caCert = new x509.X509Certificate(ca.certPem);
+  let bits = 0;
+  const ekus: string[] = [];
+  for (const u of opts.usages) {
+    const bit = keyUsageBits[u];
+    const oid = extKeyUsageOids[u];
+    if (bit !== undefined) bits |= bit;
+    else if (oid !== undefined) ekus.push(oid);
+    else throw new Error(`unrecognized usage: ${u}`);
+  }
+  const san = csr.extensions.find((e) => e.type === '2.5.29.17');
+  const notAfter = opts.notAfter.getTime() > caCert.notAfter.getTime() ? caCert.notAfter : opts.notAfter;
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: csr.subjectName,
+    issuer: caCert.subject,
+    notBefore: opts.notBefore,
+    notAfter,
+    signingKey: await importPrivateKey(ca.keyPem),
+    publicKey: csr.publicKey,
+    signingAlgorithm: ecdsa,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      ...(bits ? [new x509.KeyUsagesExtension(bits, true)] : []),
+      ...(ekus.length ? [new x509.ExtendedKeyUsageExtension(ekus, false)] : []),
+      ...(san ? [new x509.Extension(san.type, san.critical, san.value)] : []),
+      await x509.AuthorityKeyIdentifierExtension.create(caCert),
+    ],
+  });
+  return cert.toString('pem');
+}
+
+/** Whether `certPem` was signed by the CA in `caPem` (the signature checks; validity dates do not matter). */
+export async function verifiesAgainst(certPem: string, caPem: string): Promise<boolean> {
+  const cert = new x509.X509Certificate(certPem);
+  return cert.verify({ publicKey: new x509.X509Certificate(caPem).publicKey, signatureOnly: true });
+}

@@ -26,6 +26,11 @@ export interface ControllerManagerOptions {
   serviceAccountPrivateKeyFile: string;
   rootCAFile: string;
   terminatedPodGCThreshold: number;
+  /** CA certificate and key (PEM files) the csrsigning controller signs with; empty: the signer does not run */
+  clusterSigningCertFile: string;
+  clusterSigningKeyFile: string;
+  /** the longest validity the signer gives a certificate (a CSR's spec.expirationSeconds may ask for less) */
+  clusterSigningDurationMs: number;
 }
 
 export interface ControllerContext {
@@ -61,4 +66,7 @@ export const defaultControllerManagerOptions: ControllerManagerOptions = {
   serviceAccountPrivateKeyFile: '',
   rootCAFile: '',
   terminatedPodGCThreshold: 12500,
+  clusterSigningCertFile: '',
+  clusterSigningKeyFile: '',
+  clusterSigningDurationMs: 365 * 24 * 3600 * 1000,
 };
