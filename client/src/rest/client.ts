@@ -11,6 +11,7 @@ import { type Clock, realClock, sleep, abortError } from '../clock';
 import { BucketRateLimiter } from '../workqueue/rate-limiter';
 import { type Logger, nopLogger } from '../log';
 import { ResourceClient } from './resource';
+import type { TokenSource } from './token-source';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -32,6 +33,8 @@ const idempotentMethods = new Set(['GET', 'PUT', 'DELETE']);
 export interface RestClientOptions {
   logger?: Logger;
   clock?: Clock;
+  /** Supplies the bearer token per request (overrides config.token/tokenFile); see token-source.ts. */
+  tokenSource?: TokenSource;
 }
 
 export class RestClient implements KubeClient {
@@ -43,6 +46,7 @@ export class RestClient implements KubeClient {
   private readonly clock: Clock;
   private readonly limiter: BucketRateLimiter<string> | undefined;
   private tokenCache: { value: string; readAt: number } | undefined;
+  private readonly tokenSource: TokenSource | undefined;
   private closed = false;
 
   constructor(config: RestConfig, opts: RestClientOptions = {}) {
@@ -51,6 +55,7 @@ export class RestClient implements KubeClient {
     this.isHttps = this.base.protocol === 'https:';
     this.logger = opts.logger ?? nopLogger;
     this.clock = opts.clock ?? realClock;
+    this.tokenSource = opts.tokenSource;
     const maxSockets = config.maxSockets ?? 256;
     if (this.isHttps) {
       this.agent = new https.Agent({
@@ -151,12 +156,12 @@ export class RestClient implements KubeClient {
     if (d > 0) await sleep(this.clock, d, signal);
   }
 
-  private headers(contentType?: string, body?: string | Buffer): http.OutgoingHttpHeaders {
+  private headers(contentType: string | undefined, body: string | Buffer | undefined, sourced: string | undefined): http.OutgoingHttpHeaders {
     const h: http.OutgoingHttpHeaders = {
       Accept: 'application/json',
       'User-Agent': this.config.userAgent ?? defaultUserAgent,
     };
-    const auth = this.authHeader();
+    const auth = sourced !== undefined ? `Bearer ${sourced}` : this.authHeader();
     if (auth) h.Authorization = auth;
     if (body !== undefined) {
       h['Content-Type'] = contentType ?? 'application/json';
@@ -165,15 +170,17 @@ export class RestClient implements KubeClient {
     return h;
   }
 
-  private open(spec: RequestSpec, body: string | Buffer | undefined, timeoutMs: number): Promise<{ req: http.ClientRequest; res: http.IncomingMessage }> {
+  private async open(spec: RequestSpec, body: string | Buffer | undefined, timeoutMs: number): Promise<{ req: http.ClientRequest; res: http.IncomingMessage }> {
+    const sourced = this.tokenSource ? await this.tokenSource.token() : undefined;
     return new Promise((resolve, reject) => {
       const u = this.url(spec.path, spec.query);
       const mod = this.isHttps ? https : http;
       let settled = false;
       const req = mod.request(
         u,
-        { method: spec.method, agent: this.agent, headers: this.headers(spec.contentType, body) },
+        { method: spec.method, agent: this.agent, headers: this.headers(spec.contentType, body, sourced) },
         (res) => {
+          if (res.statusCode === 401) this.tokenSource?.reset?.();
           settled = true;
           cleanup();
           resolve({ req, res });

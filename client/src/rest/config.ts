@@ -30,3 +30,13 @@ export interface RestConfig {
 }
 
 export const defaultUserAgent = `kubets/0.1.0 (${process.platform}/${process.arch}) node/${process.versions.node}`;
+
+/**
+ * The config without credentials (client-go's rest.AnonymousClientConfig): same server, TLS trust and client
+ * tuning, but no token, token file, client certificate or basic auth: the base for clients that authenticate
+ * otherwise (e.g. with a TokenSource).
+ */
+export function anonymousConfig(c: RestConfig): RestConfig {
+  const { token: _t, tokenFile: _f, certData: _c, keyData: _k, username: _u, password: _p, ...rest } = c;
+  return rest;
+}

@@ -4,3 +4,4 @@ export * from './errors';
 export * from './paths';
 export * from './resource';
 export { HttpWatchStream } from './watch-stream';
+export * from './token-source';
