@@ -1,12 +1,15 @@
 // Garbage collector (pkg/controller/garbagecollector): deletes objects whose owners are all gone (Background),
 // deletes blocking dependents before their owner (Foreground: the owner carries the foregroundDeletion finalizer
 // until they are gone), and orphans dependents (the orphan finalizer: ownerReferences to the owner are removed
-// first). An owner is gone when GET by name returns 404 or an object with another uid.
+// first). An owner is gone when GET by name returns 404 or an object with another uid: ownerReferences are matched
+// by uid everywhere, so an owner deleted and recreated under the same name never stands in for its predecessor.
+// A dependent seen only after its owner was deleted with the orphan policy (informer lag) is orphaned, not deleted.
 import { findKind, hasReason, type KindDef, type KubeObject, type OwnerReference } from '@kubets/api';
 import type { KubeClient, ResourceInterface } from '@kubets/client';
 import { BaseController, type BaseControllerOptions } from '../../controller/base';
 import type { InformerSource } from '../../controller/informer-source';
 import { DependencyGraph, FinalizerForeground, FinalizerOrphan, kindForRef, type GCNode } from './graph';
+import { UidLru } from './uid-lru';
 
 /** The kinds the collector watches: every kind that carries ownerReferences in practice (one table). */
 export const gcMonitoredResources: ReadonlyArray<readonly [group: string, version: string, kind: string]> = [
@@ -40,6 +43,7 @@ export interface GarbageCollectorOptions extends BaseControllerOptions {
 type OwnerState = 'solid' | 'dangling' | 'waiting';
 
 const AbsentCacheSize = 500;
+const OrphanedOwnerCacheSize = 10_000;
 /** Owners of kinds without an informer are re-checked this often while they have dependents. */
 export const UnmonitoredOwnerRecheckMs = 60_000;
 
@@ -47,7 +51,9 @@ export class GarbageCollector extends BaseController {
   readonly graph: DependencyGraph;
   private readonly client: KubeClient;
   /** uids verified absent (a small LRU), to spare GETs for siblings of a deleted owner. */
-  private readonly absent = new Map<string, true>();
+  private readonly absent = new UidLru(AbsentCacheSize);
+  /** Owners whose orphan finalizer this collector removed: references to them are dropped, never acted on. */
+  private readonly orphanedOwners = new UidLru(OrphanedOwnerCacheSize);
   private readonly monitored = new Set<string>();
 
   constructor(opts: GarbageCollectorOptions) {
@@ -63,7 +69,11 @@ export class GarbageCollector extends BaseController {
       this.syncables.push(inf);
       inf.addEventHandler({
         onAdd: (o) => this.graph.upsert(kind, o),
-        onUpdate: (_old, o) => this.graph.upsert(kind, o),
+        onUpdate: (old, o) => {
+          // a relist can report a deleted object and its same-named successor as one update: two objects, two nodes
+          if (old.metadata.uid !== o.metadata.uid) this.graph.remove(old);
+          this.graph.upsert(kind, o);
+        },
         onDelete: (o) => this.graph.remove(o),
       });
     }
@@ -75,12 +85,6 @@ export class GarbageCollector extends BaseController {
     const uid = key.slice(i + 1);
     if (what === 'orphan') return this.attemptToOrphan(uid);
     return this.attemptToDelete(uid);
-  }
-
-  private markAbsent(uid: string): void {
-    this.absent.delete(uid);
-    this.absent.set(uid, true);
-    if (this.absent.size > AbsentCacheSize) this.absent.delete(this.absent.keys().next().value as string);
   }
 
   private api(apiVersion: string, kind: string, namespace: string): ResourceInterface<KubeObject> | undefined {
@@ -110,6 +114,8 @@ export class GarbageCollector extends BaseController {
 
     const live = await this.getLive(node);
     if (live === 'unknown' || !live || live.metadata.uid !== uid) return; // the informer will tell us
+    // already being deleted (a foreground deletion reaches us through the informer): nothing to decide
+    if (live.metadata.deletionTimestamp) return;
     const refs = live.metadata.ownerReferences ?? [];
     if (refs.length === 0) return;
     const states = await Promise.all(refs.map((r) => this.ownerState(r, live.metadata.namespace ?? '')));
@@ -117,6 +123,14 @@ export class GarbageCollector extends BaseController {
     const dangling = refs.filter((_, j) => states[j] === 'dangling');
     const waiting = refs.filter((_, j) => states[j] === 'waiting');
     const api = this.api(node.apiVersion, node.kind, node.namespace)!;
+    const orphanedBy = dangling.filter((r) => this.orphanedOwners.has(r.uid));
+    if (orphanedBy.length > 0) {
+      // seen only after its owner was deleted with the orphan policy: it loses the reference, not its life
+      this.logger.v(2).info('Orphaning dependent of an owner deleted with the orphan policy', { object: `${node.kind}/${node.namespace}/${node.name}`, owners: orphanedBy.map((r) => r.uid) });
+      await this.patchOwnerRefs(api, live, refs.filter((r) => !orphanedBy.includes(r)));
+      this.queue.add(`delete/${uid}`); // the remaining references, if any, are judged on the patched object
+      return;
+    }
     if (solid.length > 0) {
       if (dangling.length === 0 && waiting.length === 0) return;
       // still owned: drop the references to owners that are gone or going
@@ -150,12 +164,21 @@ export class GarbageCollector extends BaseController {
     }
   }
 
+  /**
+   * Sets the ownerReferences of exactly this object (uid) if they are still the ones we read: a JSON patch with
+   * tests, so a concurrent status write does not make it fail, and a replaced object or changed references do.
+   */
   private async patchOwnerRefs(api: ResourceInterface<KubeObject>, live: KubeObject, refs: OwnerReference[]): Promise<void> {
+    const ops = [
+      { op: 'test', path: '/metadata/uid', value: live.metadata.uid },
+      { op: 'test', path: '/metadata/ownerReferences', value: live.metadata.ownerReferences ?? null },
+      refs.length ? { op: 'replace', path: '/metadata/ownerReferences', value: refs } : { op: 'remove', path: '/metadata/ownerReferences' },
+    ];
     try {
-      await api.patch(live.metadata.name ?? '', 'merge', { metadata: { ownerReferences: refs.length ? refs : null, resourceVersion: live.metadata.resourceVersion } });
+      await api.patch(live.metadata.name ?? '', 'json', ops);
     } catch (e) {
       if (hasReason(e, 'NotFound')) return;
-      throw e; // Conflict: retried with the fresh object
+      throw e; // a failed test (Invalid): retried with the fresh object
     }
   }
 
@@ -170,7 +193,7 @@ export class GarbageCollector extends BaseController {
     const live = await this.getLive({ apiVersion: ref.apiVersion, kind: ref.kind, namespace: k.namespaced ? namespace : '', name: ref.name });
     if (live === 'unknown') return 'solid';
     if (!live || live.metadata.uid !== ref.uid) {
-      this.markAbsent(ref.uid);
+      this.absent.add(ref.uid);
       return 'dangling';
     }
     if (live.metadata.deletionTimestamp && (live.metadata.finalizers ?? []).includes(FinalizerForeground)) return 'waiting';
@@ -189,7 +212,7 @@ export class GarbageCollector extends BaseController {
         if (k && !this.monitored.has(`${k.group}/${k.kind}`)) this.queue.addAfter(`delete/${node.uid}`, UnmonitoredOwnerRecheckMs);
         return;
       }
-      this.markAbsent(node.uid);
+      this.absent.add(node.uid);
     }
     this.logger.v(2).info('Owner is absent; checking its dependents', { owner: `${node.kind}/${node.namespace}/${node.name}`, uid: node.uid });
     const deps = [...node.dependents];
@@ -211,21 +234,40 @@ export class GarbageCollector extends BaseController {
     for (const dep of blocking) if (!dep.beingDeleted || dep.deletingDependents) this.queue.add(`delete/${dep.uid}`);
   }
 
+  /**
+   * Orphan policy: drop every dependent's reference to the owner, then the orphan finalizer. Dependents that appear
+   * in the graph meanwhile are handled too; any seen only after the owner is gone are orphaned by attemptToDelete.
+   */
   private async attemptToOrphan(uid: string): Promise<void> {
-    const node = this.graph.get(uid);
-    if (!node || node.virtual) return;
-    for (const d of [...node.dependents]) {
-      const dep = this.graph.get(d);
-      if (!dep || dep.virtual) continue;
-      const api = this.api(dep.apiVersion, dep.kind, dep.namespace);
-      if (!api) continue;
-      const live = await this.getLive(dep);
-      if (live === 'unknown' || !live || live.metadata.uid !== dep.uid) continue;
-      const refs = (live.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
-      if (refs.length === (live.metadata.ownerReferences ?? []).length) continue;
-      await this.patchOwnerRefs(api, live, refs);
+    const done = new Set<string>();
+    for (;;) {
+      const node = this.graph.get(uid);
+      if (!node || node.virtual || !node.beingDeleted || !node.finalizers.includes(FinalizerOrphan)) return;
+      const pending = [...node.dependents].filter((d) => !done.has(d));
+      if (pending.length === 0) break;
+      await Promise.all(pending.map(async (d) => {
+        await this.orphanDependent(uid, d);
+        done.add(d);
+      }));
     }
+    const node = this.graph.get(uid);
+    if (!node) return;
+    // remembered before the owner can disappear, so a late-seen dependent is never taken for a Background orphan
+    this.orphanedOwners.add(uid);
     await this.removeFinalizer(node, FinalizerOrphan);
+  }
+
+  private async orphanDependent(ownerUid: string, depUid: string): Promise<void> {
+    const dep = this.graph.get(depUid);
+    if (!dep || dep.virtual) return;
+    const api = this.api(dep.apiVersion, dep.kind, dep.namespace);
+    if (!api) return;
+    const live = await this.getLive(dep);
+    if (live === 'unknown' || !live || live.metadata.uid !== dep.uid) return;
+    const refs = live.metadata.ownerReferences ?? [];
+    const keep = refs.filter((r) => r.uid !== ownerUid);
+    if (keep.length === refs.length) return;
+    await this.patchOwnerRefs(api, live, keep);
   }
 
   private async removeFinalizer(node: GCNode, finalizer: string): Promise<void> {
@@ -236,8 +278,15 @@ export class GarbageCollector extends BaseController {
     const fins = live.metadata.finalizers ?? [];
     if (!fins.includes(finalizer)) return;
     this.logger.v(2).info('Removing finalizer', { object: `${node.kind}/${node.namespace}/${node.name}`, finalizer });
+    const rest = fins.filter((f) => f !== finalizer);
+    // a JSON patch with tests, as for ownerReferences: concurrent status writes do not make it fail
+    const ops = [
+      { op: 'test', path: '/metadata/uid', value: node.uid },
+      { op: 'test', path: '/metadata/finalizers', value: fins },
+      rest.length ? { op: 'replace', path: '/metadata/finalizers', value: rest } : { op: 'remove', path: '/metadata/finalizers' },
+    ];
     try {
-      await api.patch(node.name, 'merge', { metadata: { finalizers: fins.filter((f) => f !== finalizer), resourceVersion: live.metadata.resourceVersion } });
+      await api.patch(node.name, 'json', ops);
     } catch (e) {
       if (hasReason(e, 'NotFound')) return;
       throw e;
