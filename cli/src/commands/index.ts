@@ -13,6 +13,7 @@ export const commands: Command[] = [
   { name: 'kubelet', summary: 'run the node agent (kubelet flags); starts an in-process runtime unless --container-runtime-endpoint', run: async (argv, signal) => (await import('./kubelet')).kubelet(argv, signal) },
   { name: 'runtime', summary: 'run the CRI container runtime (runc, CNI, OCI images) on a unix socket', run: async (argv, signal) => (await import('./node')).runtime(argv, signal) },
   { name: 'image', summary: 'kts image import FILE.tar: load OCI-layout or docker-save tarballs into the node\'s image store', run: async (argv) => (await import('./node')).image(argv) },
+  { name: 'secrets-encrypt', summary: 'kts secrets-encrypt rotate (or rotate-keys): rotate the key encrypting Secrets at rest', run: async (argv, signal) => (await import('./secrets-encrypt')).secretsEncrypt(argv, signal) },
   { name: 'token', summary: 'kts token create SERVICEACCOUNT: a service-account token (TokenRequest)', run: async (argv, signal) => (await import('./token')).token(argv, signal) },
   { name: 'hollow-nodes', summary: 'simulate N nodes (like kwok) for scheduler and controller tests', run: async (argv, signal) => (await import('./node')).hollowNodes(argv, signal) },
   { name: 'proxy', summary: 'run the service proxy (kube-proxy flags) and, optionally, cluster DNS', run: async (argv, signal) => (await import('./proxy')).proxy(argv, signal) },
