@@ -3,9 +3,11 @@
 // each field's JSON name, protobuf field number, proto type and Go shape (pointer, omitempty, inline, list, map).
 // Source of truth is the Go struct tags of kubernetes/api and kubernetes/apimachinery (the same tags go-to-protobuf
 // reads to write generated.proto).
+// Roots are every kind in api's allKinds (build api first: npx tsc -b api), their Lists, and the meta kinds.
 // Usage: node proto/scripts/gen-k8s-fields.mjs <kubernetes/api git dir> <kubernetes/apimachinery git dir>
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
 const [apiGit, machineryGit] = process.argv.slice(2);
@@ -16,7 +18,7 @@ const commitOf = (dir) => git(dir, 'rev-parse', 'HEAD').trim();
 
 // Go package → OpenAPI definition prefix, and the import aliases its files use for each other.
 const PACKAGES = [
-  ...['core', 'apps', 'batch', 'coordination', 'discovery', 'policy', 'rbac', 'scheduling', 'autoscaling', 'authentication', 'certificates'].map((g) => ({ dir: apiGit, path: `${g}/v1`, prefix: `io.k8s.api.${g}.v1`, pkg: `${g}v1` })),
+  ...['core', 'apps', 'batch', 'coordination', 'discovery', 'policy', 'rbac', 'scheduling', 'autoscaling', 'authentication', 'authorization', 'certificates'].map((g) => ({ dir: apiGit, path: `${g}/v1`, prefix: `io.k8s.api.${g}.v1`, pkg: `${g}v1` })),
   // alpha types that v1 structs point to (pointer fields, so never set by kubets)
   { dir: apiGit, path: 'scheduling/v1alpha3', prefix: 'io.k8s.api.scheduling.v1alpha3', pkg: 'schedulingv1alpha3' },
   { dir: machineryGit, path: 'pkg/apis/meta/v1', prefix: 'io.k8s.apimachinery.pkg.apis.meta.v1', pkg: 'metav1' },
@@ -85,7 +87,13 @@ function resolve(expr, pkg, seen = 0) {
   if (t === '[]byte') return { ...shape, type: 'bytes' };
   if (t.startsWith('[]')) { shape.rep = true; t = t.slice(2); if (t.startsWith('*')) t = t.slice(1); }
   const mm = /^map\[([^\]]+)\](.+)$/.exec(t);
-  if (mm) { shape.map = true; t = mm[2]; }
+  if (mm) {
+    // a map whose values are a named slice (authentication's ExtraValue []string) is map<string, Wrapper{1: items}>
+    const value = resolve(mm[2], pkg, seen + 1);
+    if (value.rep && value.type === 'string') return { ...shape, map: true, type: 'StringList' };
+    shape.map = true;
+    t = mm[2];
+  }
   if (SPECIAL[t]) return { ...shape, type: SPECIAL[t] };
   if (t in SCALARS) return { ...shape, type: SCALARS[t] };
   if (t === 'metav1.Verbs') return { ...shape, rep: true, type: 'string' };
@@ -102,21 +110,15 @@ function resolve(expr, pkg, seen = 0) {
 }
 
 const out = new Map();
+const { allKinds } = createRequire(import.meta.url)('../../api/dist');
 const roots = [
-  ...['Namespace', 'Pod', 'Service', 'Endpoints', 'Node', 'ConfigMap', 'Secret', 'Event', 'ServiceAccount', 'ReplicationController', 'LimitRange', 'ResourceQuota', 'PodTemplate', 'PersistentVolumeClaim'].flatMap((k) => [`io.k8s.api.core.v1.${k}`, `io.k8s.api.core.v1.${k}List`]),
-  'io.k8s.api.core.v1.Binding',
-  ...['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'ControllerRevision'].flatMap((k) => [`io.k8s.api.apps.v1.${k}`, `io.k8s.api.apps.v1.${k}List`]),
-  ...['Job', 'CronJob'].flatMap((k) => [`io.k8s.api.batch.v1.${k}`, `io.k8s.api.batch.v1.${k}List`]),
-  'io.k8s.api.coordination.v1.Lease', 'io.k8s.api.coordination.v1.LeaseList',
-  'io.k8s.api.discovery.v1.EndpointSlice', 'io.k8s.api.discovery.v1.EndpointSliceList',
-  ...['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].flatMap((k) => [`io.k8s.api.rbac.v1.${k}`, `io.k8s.api.rbac.v1.${k}List`]),
-  'io.k8s.api.scheduling.v1.PriorityClass', 'io.k8s.api.scheduling.v1.PriorityClassList',
-  'io.k8s.api.policy.v1.PodDisruptionBudget', 'io.k8s.api.policy.v1.PodDisruptionBudgetList', 'io.k8s.api.policy.v1.Eviction',
+  ...allKinds.flatMap((k) => [k.schema.$id, `${k.schema.$id}List`]).filter((n) => structs.has(n)),
+  'io.k8s.api.policy.v1.Eviction',
   'io.k8s.api.autoscaling.v1.Scale',
   'io.k8s.api.authentication.v1.TokenRequest',
-  'io.k8s.api.certificates.v1.CertificateSigningRequest', 'io.k8s.api.certificates.v1.CertificateSigningRequestList',
   ...['Status', 'WatchEvent', 'DeleteOptions', 'ListMeta', 'List'].map((k) => `io.k8s.apimachinery.pkg.apis.meta.v1.${k}`),
 ];
+for (const k of allKinds) if (!structs.has(k.schema.$id)) throw new Error(`kind ${k.kind}: no Go struct ${k.schema.$id}`);
 const queue = [...roots];
 while (queue.length) {
   const name = queue.shift();

@@ -195,6 +195,13 @@ export const k8sMessages: MessageTable = {
     name: [3, 'string', 'omit'],
     uid: [4, 'string', 'omit'],
   },
+  'io.k8s.api.authentication.v1.SelfSubjectReview': {
+    metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
+    status: [2, 'io.k8s.api.authentication.v1.SelfSubjectReviewStatus', 'omit'],
+  },
+  'io.k8s.api.authentication.v1.SelfSubjectReviewStatus': {
+    userInfo: [1, 'io.k8s.api.authentication.v1.UserInfo', 'omit'],
+  },
   'io.k8s.api.authentication.v1.TokenRequest': {
     metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
     spec: [2, 'io.k8s.api.authentication.v1.TokenRequestSpec'],
@@ -204,11 +211,112 @@ export const k8sMessages: MessageTable = {
     audiences: [1, 'string', 'rep'],
     expirationSeconds: [4, 'int64', 'ptr'],
     boundObjectRef: [3, 'io.k8s.api.authentication.v1.BoundObjectReference', 'ptr'],
-    attestations: [5, 'string', 'rep map omit'],
+    attestations: [5, 'StringList', 'map omit'],
   },
   'io.k8s.api.authentication.v1.TokenRequestStatus': {
     token: [1, 'string'],
     expirationTimestamp: [2, 'Time'],
+  },
+  'io.k8s.api.authentication.v1.TokenReview': {
+    metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
+    spec: [2, 'io.k8s.api.authentication.v1.TokenReviewSpec'],
+    status: [3, 'io.k8s.api.authentication.v1.TokenReviewStatus', 'omit'],
+  },
+  'io.k8s.api.authentication.v1.TokenReviewSpec': {
+    token: [1, 'string', 'omit'],
+    audiences: [2, 'string', 'rep omit'],
+  },
+  'io.k8s.api.authentication.v1.TokenReviewStatus': {
+    authenticated: [1, 'bool', 'omit'],
+    user: [2, 'io.k8s.api.authentication.v1.UserInfo', 'omit'],
+    audiences: [4, 'string', 'rep omit'],
+    error: [3, 'string', 'omit'],
+  },
+  'io.k8s.api.authentication.v1.UserInfo': {
+    username: [1, 'string', 'omit'],
+    uid: [2, 'string', 'omit'],
+    groups: [3, 'string', 'rep omit'],
+    extra: [4, 'StringList', 'map omit'],
+  },
+  'io.k8s.api.authorization.v1.FieldSelectorAttributes': {
+    rawSelector: [1, 'string', 'omit'],
+    requirements: [2, 'io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement', 'rep omit'],
+  },
+  'io.k8s.api.authorization.v1.LabelSelectorAttributes': {
+    rawSelector: [1, 'string', 'omit'],
+    requirements: [2, 'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement', 'rep omit'],
+  },
+  'io.k8s.api.authorization.v1.LocalSubjectAccessReview': {
+    metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
+    spec: [2, 'io.k8s.api.authorization.v1.SubjectAccessReviewSpec'],
+    status: [3, 'io.k8s.api.authorization.v1.SubjectAccessReviewStatus', 'omit'],
+  },
+  'io.k8s.api.authorization.v1.NonResourceAttributes': {
+    path: [1, 'string', 'omit'],
+    verb: [2, 'string', 'omit'],
+  },
+  'io.k8s.api.authorization.v1.NonResourceRule': {
+    verbs: [1, 'string', 'rep'],
+    nonResourceURLs: [2, 'string', 'rep omit'],
+  },
+  'io.k8s.api.authorization.v1.ResourceAttributes': {
+    namespace: [1, 'string', 'omit'],
+    verb: [2, 'string', 'omit'],
+    group: [3, 'string', 'omit'],
+    version: [4, 'string', 'omit'],
+    resource: [5, 'string', 'omit'],
+    subresource: [6, 'string', 'omit'],
+    name: [7, 'string', 'omit'],
+    fieldSelector: [8, 'io.k8s.api.authorization.v1.FieldSelectorAttributes', 'ptr omit'],
+    labelSelector: [9, 'io.k8s.api.authorization.v1.LabelSelectorAttributes', 'ptr omit'],
+  },
+  'io.k8s.api.authorization.v1.ResourceRule': {
+    verbs: [1, 'string', 'rep'],
+    apiGroups: [2, 'string', 'rep omit'],
+    resources: [3, 'string', 'rep omit'],
+    resourceNames: [4, 'string', 'rep omit'],
+  },
+  'io.k8s.api.authorization.v1.SelfSubjectAccessReview': {
+    metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
+    spec: [2, 'io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec'],
+    status: [3, 'io.k8s.api.authorization.v1.SubjectAccessReviewStatus', 'omit'],
+  },
+  'io.k8s.api.authorization.v1.SelfSubjectAccessReviewSpec': {
+    resourceAttributes: [1, 'io.k8s.api.authorization.v1.ResourceAttributes', 'ptr omit'],
+    nonResourceAttributes: [2, 'io.k8s.api.authorization.v1.NonResourceAttributes', 'ptr omit'],
+  },
+  'io.k8s.api.authorization.v1.SelfSubjectRulesReview': {
+    metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
+    spec: [2, 'io.k8s.api.authorization.v1.SelfSubjectRulesReviewSpec'],
+    status: [3, 'io.k8s.api.authorization.v1.SubjectRulesReviewStatus', 'omit'],
+  },
+  'io.k8s.api.authorization.v1.SelfSubjectRulesReviewSpec': {
+    namespace: [1, 'string', 'omit'],
+  },
+  'io.k8s.api.authorization.v1.SubjectAccessReview': {
+    metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
+    spec: [2, 'io.k8s.api.authorization.v1.SubjectAccessReviewSpec'],
+    status: [3, 'io.k8s.api.authorization.v1.SubjectAccessReviewStatus', 'omit'],
+  },
+  'io.k8s.api.authorization.v1.SubjectAccessReviewSpec': {
+    resourceAttributes: [1, 'io.k8s.api.authorization.v1.ResourceAttributes', 'ptr omit'],
+    nonResourceAttributes: [2, 'io.k8s.api.authorization.v1.NonResourceAttributes', 'ptr omit'],
+    user: [3, 'string', 'omit'],
+    groups: [4, 'string', 'rep omit'],
+    extra: [5, 'StringList', 'map omit'],
+    uid: [6, 'string', 'omit'],
+  },
+  'io.k8s.api.authorization.v1.SubjectAccessReviewStatus': {
+    allowed: [1, 'bool'],
+    denied: [4, 'bool', 'omit'],
+    reason: [2, 'string', 'omit'],
+    evaluationError: [3, 'string', 'omit'],
+  },
+  'io.k8s.api.authorization.v1.SubjectRulesReviewStatus': {
+    resourceRules: [1, 'io.k8s.api.authorization.v1.ResourceRule', 'rep'],
+    nonResourceRules: [2, 'io.k8s.api.authorization.v1.NonResourceRule', 'rep'],
+    incomplete: [3, 'bool'],
+    evaluationError: [4, 'string', 'omit'],
   },
   'io.k8s.api.autoscaling.v1.Scale': {
     metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
@@ -358,7 +466,7 @@ export const k8sMessages: MessageTable = {
     username: [2, 'string', 'omit'],
     uid: [3, 'string', 'omit'],
     groups: [4, 'string', 'rep omit'],
-    extra: [6, 'string', 'rep map omit'],
+    extra: [6, 'StringList', 'map omit'],
   },
   'io.k8s.api.certificates.v1.CertificateSigningRequestStatus': {
     conditions: [1, 'io.k8s.api.certificates.v1.CertificateSigningRequestCondition', 'rep omit'],
@@ -1850,6 +1958,11 @@ export const k8sMessages: MessageTable = {
     propagationPolicy: [4, 'string', 'ptr omit'],
     dryRun: [5, 'string', 'rep omit'],
     ignoreStoreReadErrorWithClusterBreakingPotential: [6, 'bool', 'ptr omit'],
+  },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement': {
+    key: [1, 'string'],
+    operator: [2, 'string'],
+    values: [3, 'string', 'rep omit'],
   },
   'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector': {
     matchLabels: [1, 'string', 'map omit'],

@@ -2,7 +2,7 @@
 
 /** Scalars and the apimachinery types with a hand-written protobuf form. Anything else is a message's OpenAPI name. */
 export const scalarTypes = ['string', 'bool', 'int32', 'int64', 'double', 'bytes'] as const;
-export const specialTypes = ['Time', 'MicroTime', 'Duration', 'FieldsV1', 'Quantity', 'IntOrString', 'RawExtension'] as const;
+export const specialTypes = ['Time', 'MicroTime', 'Duration', 'FieldsV1', 'Quantity', 'IntOrString', 'RawExtension', 'StringList'] as const;
 export type ScalarType = (typeof scalarTypes)[number];
 export type SpecialType = (typeof specialTypes)[number];
 

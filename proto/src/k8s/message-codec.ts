@@ -8,7 +8,7 @@
 // and for fields JSON always shows. Non-pointer structs are always written, and JSON shows them as {}.
 import { protoMessage, schemaChild, schemaProperties, type ProtoField, type ProtoMessage, type SpecialType } from '@kubets/api';
 import { decodeSpecial, encodeSpecial, ShapeError } from './special';
-import { FIXED64, LEN, Reader, VARINT, WireError, Writer, utf8 } from './wire';
+import { FIXED64, LEN, Reader, VARINT, WireError, Writer } from './wire';
 
 type Rec = Record<string, unknown>;
 
@@ -22,16 +22,13 @@ export class UnsupportedFieldError extends Error {
   }
 }
 
-function withPath<T>(key: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof ShapeError || e instanceof UnsupportedFieldError || e instanceof WireError) {
-      const p = (e as { path?: string[] }).path ?? [];
-      (e as { path?: string[] }).path = [key, ...p];
-    }
-    throw e;
+/** Prefixes the error's field path with `key` on the way up (errors only: no cost on the good path). */
+function annotate(e: unknown, key: string): unknown {
+  if (e instanceof ShapeError || e instanceof UnsupportedFieldError || e instanceof WireError) {
+    const p = (e as { path?: string[] }).path ?? [];
+    (e as { path?: string[] }).path = [key, ...p];
   }
+  return e;
 }
 
 export function message(name: string): ProtoMessage {
@@ -86,8 +83,12 @@ function encodeField(w: Writer, f: ProtoField, v: unknown): void {
     if (!Array.isArray(v)) throw new ShapeError(`expected a list, got ${typeof v}`);
     for (let i = 0; i < v.length; i++) {
       const item: unknown = v[i];
-      if (item === null) throw new ShapeError(`[${i}]: null list item`);
-      withPath(`[${i}]`, () => encodeValue(w, f.num, f, item));
+      try {
+        if (item === null) throw new ShapeError('null list item');
+        encodeValue(w, f.num, f, item);
+      } catch (e) {
+        throw annotate(e, `[${i}]`);
+      }
     }
   } else if (f.map) {
     if (!isRec(v)) throw new ShapeError(`expected a map, got ${typeof v}`);
@@ -97,7 +98,11 @@ function encodeField(w: Writer, f: ProtoField, v: unknown): void {
       const mark = w.begin(f.num);
       w.tag(1, LEN);
       w.string(k);
-      withPath(`[${k}]`, () => encodeValue(w, 2, f, item));
+      try {
+        encodeValue(w, 2, f, item);
+      } catch (e) {
+        throw annotate(e, `[${k}]`);
+      }
       w.end(mark);
     }
   } else encodeValue(w, f.num, f, v);
@@ -130,7 +135,11 @@ export function encodeFields(w: Writer, obj: Rec, msg: ProtoMessage, check: bool
     }
     const v = obj[f.json];
     if (v === undefined || v === null) continue;
-    withPath(f.json, () => encodeField(w, f, v));
+    try {
+      encodeField(w, f, v);
+    } catch (e) {
+      throw annotate(e, f.json);
+    }
   }
 }
 
@@ -150,14 +159,11 @@ function isEmpty(v: unknown): boolean {
 
 function decodeScalar(r: Reader, type: string): unknown {
   switch (type) {
-    case 'string': {
-      const [a, b] = r.span();
-      return utf8(r.buf, a, b);
-    }
-    case 'bytes': {
-      const [a, b] = r.span();
-      return Buffer.from(r.buf.buffer, r.buf.byteOffset + a, b - a).toString('base64');
-    }
+    case 'string':
+      return r.string();
+    case 'bytes':
+      r.skipSpan();
+      return r.buf.toString('base64', r.a, r.b);
     case 'int32':
       return r.varint(true);
     case 'int64':
@@ -170,92 +176,141 @@ function decodeScalar(r: Reader, type: string): unknown {
   throw new WireError(`unsupported protobuf type ${type}`);
 }
 
+/** Runs fn over the length-delimited value at r.pos, with r bounded to it. */
+function within<T>(r: Reader, fn: (end: number) => T): T {
+  r.skipSpan();
+  const { a, b } = r;
+  const outer = r.end;
+  r.pos = a;
+  r.end = b;
+  try {
+    return fn(b);
+  } finally {
+    r.end = outer;
+    r.pos = b;
+  }
+}
+
 /** One value of field `f` at r.pos (wire type already checked). `schema` is the value's own schema. */
 function decodeValue(r: Reader, f: ProtoField, schema: unknown): unknown {
   if (f.kind === 'scalar') return decodeScalar(r, f.type);
-  const [a, b] = r.span();
-  if (f.kind === 'special') {
-    r.pos = a;
-    return decodeSpecial(r, b, f.type as SpecialType);
-  }
+  if (f.kind === 'special') return within(r, (end) => decodeSpecial(r, end, f.type as SpecialType));
   const out: Rec = {};
-  decodeFields(new Reader(r.buf, a, b), message(f.type), out, schema);
+  within(r, () => decodeFields(r, message(f.type), out, schema));
   return out;
 }
 
+function zeroOf(f: ProtoField): unknown {
+  if (f.kind === 'message') return {};
+  if (f.type === 'string' || f.type === 'bytes') return '';
+  if (f.type === 'bool') return false;
+  return f.kind === 'scalar' ? 0 : undefined;
+}
+
 function decodeMapEntry(r: Reader, f: ProtoField, schema: unknown): [string, unknown] {
-  const [a, b] = r.span();
-  const e = new Reader(r.buf, a, b);
-  let key = '';
-  let value: unknown;
-  while (!e.done()) {
-    const [num, wire] = e.tag();
-    if (num === 1 && wire === LEN) key = decodeScalar(e, 'string') as string;
-    else if (num === 2 && wire === wireOf(f)) value = decodeValue(e, f, schema);
-    else e.skip(wire);
+  const expected = wireOf(f);
+  return within(r, () => {
+    let key = '';
+    let value: unknown;
+    while (!r.done()) {
+      const t = r.key();
+      if (t === 10) key = r.string(); // field 1, LEN
+      else if (t === 16 + expected) value = decodeValue(r, f, schema);
+      else r.skip(t & 7);
+    }
+    return [key, value === undefined ? zeroOf(f) : value];
+  });
+}
+
+const childCache = new WeakMap<object, Map<string, unknown>>();
+
+/** schemaChild, memoised per schema object (decoding asks the same questions for every object). */
+function child(schema: unknown, json: string, el: 'rep' | 'map' | 'one'): unknown {
+  if (typeof schema !== 'object' || schema === null) return undefined;
+  let m = childCache.get(schema);
+  if (!m) childCache.set(schema, (m = new Map()));
+  const k = el === 'one' ? json : `${el}:${json}`;
+  if (m.has(k)) return m.get(k);
+  const c = schemaChild(schema, json, el);
+  m.set(k, c);
+  return c;
+}
+
+const propsCache = new WeakMap<object, Readonly<Record<string, unknown>> | null>();
+
+function propsOf(schema: unknown): Readonly<Record<string, unknown>> | undefined {
+  if (typeof schema !== 'object' || schema === null) return undefined;
+  let p = propsCache.get(schema);
+  if (p === undefined) propsCache.set(schema, (p = schemaProperties(schema) ?? null));
+  return p ?? undefined;
+}
+
+function notServed(msg: ProtoMessage, f: ProtoField): UnsupportedFieldError {
+  return new UnsupportedFieldError([], `field ${f.json} of ${msg.name} is not supported by this server`);
+}
+
+function decodeField(r: Reader, msg: ProtoMessage, f: ProtoField, wire: number, out: Rec, schema: unknown, known: boolean): void {
+  const expected = wireOf(f);
+  if (f.rep) {
+    const items: unknown[] = [];
+    if (wire === LEN && expected === VARINT) {
+      within(r, () => {
+        while (!r.done()) items.push(decodeScalar(r, f.type)); // packed
+      });
+    } else {
+      if (wire !== expected) throw new WireError(`wrong wire type ${wire}`);
+      items.push(decodeValue(r, f, known ? child(schema, f.json, 'rep') : undefined));
+    }
+    if (!known) {
+      if (items.every(isEmpty)) return;
+      throw notServed(msg, f);
+    }
+    const list = out[f.json] as unknown[] | undefined;
+    if (list) list.push(...items);
+    else out[f.json] = items;
+    return;
   }
-  if (value === undefined) value = f.kind === 'message' ? {} : f.type === 'string' || f.type === 'bytes' ? '' : f.type === 'bool' ? false : f.kind === 'scalar' ? 0 : undefined;
-  return [key, value];
+  if (wire !== expected) throw new WireError(`wrong wire type ${wire}`);
+  if (f.map) {
+    const [k, v] = decodeMapEntry(r, f, known ? child(schema, f.json, 'map') : undefined);
+    if (!known) throw notServed(msg, f);
+    const map = (out[f.json] as Rec | undefined) ?? (out[f.json] = {});
+    (map as Rec)[k] = v;
+    return;
+  }
+  const v = decodeValue(r, f, known ? child(schema, f.json, 'one') : undefined);
+  if (!known) {
+    if (isEmpty(v)) return;
+    throw notServed(msg, f);
+  }
+  if (v === undefined) return;
+  // JSON leaves out zero omitempty scalars; pointers and non-omitempty fields keep them
+  if (f.kind === 'scalar' && f.omit && !f.ptr && (v === '' || v === 0 || v === false)) return;
+  out[f.json] = v;
 }
 
 /**
- * Reads message `msg` from r into `out`. `schema` is the struct's JSON schema: a non-empty field it lacks is refused.
- * Undefined schema (opaque parts, lists) trusts the field table.
+ * Reads message `msg` from r (up to r.end) into `out`. `schema` is the struct's JSON schema: a non-empty field
+ * it lacks is refused. Undefined schema (opaque parts, lists) trusts the field table.
  */
 export function decodeFields(r: Reader, msg: ProtoMessage, out: Rec, schema: unknown): void {
-  const props = schemaProperties(schema);
+  const props = propsOf(schema);
   while (!r.done()) {
-    const [num, wire] = r.tag();
-    const f = msg.byNum.get(num);
+    const t = r.key();
+    const wire = t & 7;
+    const f = msg.byNum.get(Math.floor(t / 8));
     if (!f) {
-      if (!r.skip(wire)) throw new UnsupportedFieldError([`#${num}`], `unknown field number ${num} in ${msg.name}`);
+      if (!r.skip(wire)) throw new UnsupportedFieldError([`#${Math.floor(t / 8)}`], `unknown field number ${Math.floor(t / 8)} in ${msg.name}`);
       continue;
     }
-    if (f.inline) {
-      if (wire !== LEN) throw new WireError(`${f.json}: wrong wire type ${wire}`);
-      const [a, b] = r.span();
-      withPath(f.json, () => decodeFields(new Reader(r.buf, a, b), message(f.type), out, schema));
-      continue;
+    try {
+      if (f.inline) {
+        if (wire !== LEN) throw new WireError(`wrong wire type ${wire}`);
+        within(r, () => decodeFields(r, message(f.type), out, schema));
+      } else decodeField(r, msg, f, wire, out, schema, !props || f.json in props);
+    } catch (e) {
+      throw annotate(e, f.json);
     }
-    const known = !props || f.json in props;
-    withPath(f.json, () => {
-      const expected = wireOf(f);
-      if (f.rep) {
-        const child = known ? schemaChild(schema, f.json, 'rep') : undefined;
-        let list = out[f.json] as unknown[] | undefined;
-        const items: unknown[] = [];
-        if (wire === LEN && expected === VARINT) {
-          const [a, b] = r.span(); // packed
-          const p = new Reader(r.buf, a, b);
-          while (!p.done()) items.push(decodeScalar(p, f.type));
-        } else {
-          if (wire !== expected) throw new WireError(`wrong wire type ${wire}`);
-          items.push(decodeValue(r, f, child));
-        }
-        if (!known && items.every(isEmpty)) return;
-        if (!known) throw new UnsupportedFieldError([], `field ${f.json} of ${msg.name} is not supported by this server`);
-        if (!list) out[f.json] = list = [];
-        list.push(...items);
-        return;
-      }
-      if (wire !== expected) throw new WireError(`wrong wire type ${wire}`);
-      if (f.map) {
-        const [k, v] = decodeMapEntry(r, f, known ? schemaChild(schema, f.json, 'map') : undefined);
-        if (!known) throw new UnsupportedFieldError([`[${k}]`], `field ${f.json} of ${msg.name} is not supported by this server`);
-        const map = (out[f.json] as Rec | undefined) ?? (out[f.json] = {});
-        (map as Rec)[k] = v;
-        return;
-      }
-      const v = decodeValue(r, f, known ? schemaChild(schema, f.json, 'one') : undefined);
-      if (!known) {
-        if (isEmpty(v)) return;
-        throw new UnsupportedFieldError([], `field ${f.json} of ${msg.name} is not supported by this server`);
-      }
-      if (v === undefined) return;
-      // JSON leaves out zero omitempty scalars; pointers and non-omitempty fields keep them
-      if (f.kind === 'scalar' && f.omit && !f.ptr && (v === '' || v === 0 || v === false)) return;
-      out[f.json] = v;
-    });
   }
 }
 

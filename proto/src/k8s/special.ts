@@ -1,9 +1,10 @@
 // apimachinery types with a hand-written protobuf form, between their JSON and wire shapes:
 // Time/MicroTime {1: seconds int64, 2: nanos int32} ↔ RFC 3339; Duration {1: nanoseconds int64} ↔ "1h2m3s";
 // Quantity {1: string}; IntOrString {1: type, 2: intVal, 3: strVal} ↔ number|string;
-// RawExtension/FieldsV1 {1: raw bytes} ↔ the JSON value the bytes hold.
+// RawExtension/FieldsV1 {1: raw bytes} ↔ the JSON value the bytes hold; StringList (a map value that is a named
+// []string, e.g. ExtraValue) {1: repeated string} ↔ a list.
 import type { SpecialType } from '@kubets/api';
-import { LEN, Reader, VARINT, WireError, Writer, utf8 } from './wire';
+import { LEN, Reader, VARINT, WireError, Writer } from './wire';
 
 export class ShapeError extends Error {}
 
@@ -29,12 +30,12 @@ function time(w: Writer, num: number, v: unknown, micro: boolean): void {
 function readTime(r: Reader, end: number, micro: boolean): string | undefined {
   let seconds = 0;
   let nanos = 0;
-  const sub = new Reader(r.buf, r.pos, end);
+  const sub = r.end === end ? r : new Reader(r.buf, r.pos, end);
   while (!sub.done()) {
-    const [num, wire] = sub.tag();
-    if (num === 1 && wire === VARINT) seconds = sub.varint();
-    else if (num === 2 && wire === VARINT) nanos = sub.varint(true);
-    else sub.skip(wire);
+    const t = sub.key();
+    if (t === 8) seconds = sub.varint();
+    else if (t === 16) nanos = sub.varint(true);
+    else sub.skip(t & 7);
   }
   r.pos = end;
   if (seconds === 0 && nanos === 0) return undefined; // Go's zero Time: JSON null
@@ -118,14 +119,22 @@ export function encodeSpecial(w: Writer, num: number, type: SpecialType, v: unkn
       w.string(JSON.stringify(v));
       return w.end(mark);
     }
+    case 'StringList': {
+      if (!Array.isArray(v) || !v.every((x): x is string => typeof x === 'string')) throw new ShapeError('expected a list of strings');
+      const mark = w.begin(num);
+      for (const x of v) {
+        w.tag(1, LEN);
+        w.string(x);
+      }
+      return w.end(mark);
+    }
   }
 }
 
 /** Decodes the special value in [r.pos, end); undefined for Go's zero values that JSON leaves out. */
 export function decodeSpecial(r: Reader, end: number, type: SpecialType): unknown {
   if (type === 'Time' || type === 'MicroTime') return readTime(r, end, type === 'MicroTime');
-  const sub = new Reader(r.buf, r.pos, end);
-  r.pos = end;
+  const sub = r.end === end ? r : new Reader(r.buf, r.pos, end);
   switch (type) {
     case 'Duration': {
       let ns = 0;
@@ -140,10 +149,8 @@ export function decodeSpecial(r: Reader, end: number, type: SpecialType): unknow
       let s = '';
       while (!sub.done()) {
         const [num, wire] = sub.tag();
-        if (num === 1 && wire === LEN) {
-          const [a, b] = sub.span();
-          s = utf8(sub.buf, a, b);
-        } else sub.skip(wire);
+        if (num === 1 && wire === LEN) s = sub.string();
+        else sub.skip(wire);
       }
       return s === '' ? undefined : s;
     }
@@ -155,10 +162,8 @@ export function decodeSpecial(r: Reader, end: number, type: SpecialType): unknow
         const [num, wire] = sub.tag();
         if (num === 1 && wire === VARINT) kind = sub.varint();
         else if (num === 2 && wire === VARINT) intVal = sub.varint(true);
-        else if (num === 3 && wire === LEN) {
-          const [a, b] = sub.span();
-          strVal = utf8(sub.buf, a, b);
-        } else sub.skip(wire);
+        else if (num === 3 && wire === LEN) strVal = sub.string();
+        else sub.skip(wire);
       }
       return kind === 1 ? strVal : intVal;
     }
@@ -167,17 +172,28 @@ export function decodeSpecial(r: Reader, end: number, type: SpecialType): unknow
       let raw: string | undefined;
       while (!sub.done()) {
         const [num, wire] = sub.tag();
-        if (num === 1 && wire === LEN) {
-          const [a, b] = sub.span();
-          raw = utf8(sub.buf, a, b);
-        } else sub.skip(wire);
+        if (num === 1 && wire === LEN) raw = sub.string();
+        else sub.skip(wire);
       }
       if (raw === undefined || raw === '') return undefined;
-      try {
-        return JSON.parse(raw) as unknown;
-      } catch {
-        throw new WireError(`${type} does not hold JSON`);
-      }
+      return parseRaw(raw, type);
     }
+    case 'StringList': {
+      const items: string[] = [];
+      while (!sub.done()) {
+        const [num, wire] = sub.tag();
+        if (num === 1 && wire === LEN) items.push(sub.string());
+        else sub.skip(wire);
+      }
+      return items;
+    }
+  }
+}
+
+function parseRaw(raw: string, type: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw new WireError(`${type} does not hold JSON`);
   }
 }

@@ -101,12 +101,15 @@ export class Writer {
 
 export class Reader {
   pos: number;
-  constructor(
-    readonly buf: Uint8Array,
-    start = 0,
-    readonly end = buf.length,
-  ) {
+  end: number;
+  readonly buf: Buffer;
+  /** bounds of the last span() */
+  a = 0;
+  b = 0;
+  constructor(buf: Uint8Array, start = 0, end = buf.length) {
+    this.buf = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = start;
+    this.end = end;
   }
 
   done(): boolean {
@@ -146,20 +149,37 @@ export class Reader {
     return Number(signed);
   }
 
-  tag(): [num: number, wire: number] {
+  /** A field key: number * 8 + wire type. */
+  key(): number {
     const t = this.varint();
-    const num = Math.floor(t / 8);
-    if (num < 1) throw new WireError(`invalid field number ${num}`);
-    return [num, t & 7];
+    if (t < 8) throw new WireError(`invalid field number ${Math.floor(t / 8)}`);
+    return t;
+  }
+
+  tag(): [num: number, wire: number] {
+    const t = this.key();
+    return [Math.floor(t / 8), t & 7];
+  }
+
+  /** Skips a length-delimited value, leaving its bounds in this.a, this.b. */
+  skipSpan(): void {
+    const n = this.varint();
+    if (n < 0 || this.pos + n > this.end) throw new WireError('length-delimited field overruns its message');
+    this.a = this.pos;
+    this.pos += n;
+    this.b = this.pos;
   }
 
   /** Bounds [start, end) of a length-delimited value. */
   span(): [number, number] {
-    const n = this.varint();
-    if (n < 0 || this.pos + n > this.end) throw new WireError('length-delimited field overruns its message');
-    const start = this.pos;
-    this.pos += n;
-    return [start, this.pos];
+    this.skipSpan();
+    return [this.a, this.b];
+  }
+
+  /** A length-delimited UTF-8 string. */
+  string(): string {
+    this.skipSpan();
+    return this.a === this.b ? '' : this.buf.toString('utf8', this.a, this.b);
   }
 
   double(): number {
@@ -206,26 +226,7 @@ export class Reader {
   }
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-function decodeUtf8(b: Uint8Array): string {
-  try {
-    return decoder.decode(b);
-  } catch {
-    throw new WireError('string field is not valid UTF-8');
-  }
-}
-
+/** UTF-8 text of buf[start, end); invalid sequences become U+FFFD (Go does not validate proto2 strings either). */
 export function utf8(buf: Uint8Array, start: number, end: number): string {
-  if (end - start < 64) {
-    // short ASCII strings (most of them) without the TextDecoder call
-    let s = '';
-    for (let i = start; i < end; i++) {
-      const c = buf[i]!;
-      if (c >= 0x80) return decodeUtf8(buf.subarray(start, end));
-      s += String.fromCharCode(c);
-    }
-    return s;
-  }
-  return decodeUtf8(buf.subarray(start, end));
+  return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('utf8', start, end);
 }

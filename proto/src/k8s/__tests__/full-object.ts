@@ -30,6 +30,8 @@ function scalar(f: ProtoField, schema: Rec | undefined, name: string): unknown {
       return '250m';
     case 'IntOrString':
       return name.length % 2 ? 8080 : 'http';
+    case 'StringList':
+      return [`${name}-item`];
     case 'RawExtension':
     case 'FieldsV1':
       return { 'f:metadata': { 'f:name': {} } };
