@@ -27,6 +27,9 @@ export interface ApiServerFlags {
   enableBootstrapTokenAuth: boolean;
   authorizationModes: string[];
   apiAudiences: string[];
+  kubeletClientCertificate?: string;
+  kubeletClientKey?: string;
+  kubeletCertificateAuthority?: string;
 }
 
 export const apiServerFlagSpecs: Record<string, FlagSpec> = {
@@ -42,6 +45,9 @@ export const apiServerFlagSpecs: Record<string, FlagSpec> = {
   'anonymous-auth': { type: 'bool', default: true, help: 'Enables anonymous requests to the secure port of the API server. Requests that are not rejected by another authentication method are treated as anonymous requests (user system:anonymous, group system:unauthenticated).' },
   'enable-bootstrap-token-auth': { type: 'bool', default: false, help: "Enable to allow secrets of type 'bootstrap.kubernetes.io/token' in the 'kube-system' namespace to be used for TLS bootstrapping authentication." },
   'authorization-mode': { type: 'list', default: ['Node', 'RBAC'], help: 'Ordered list of plug-ins to do authorization on secure port. Comma-delimited list of: AlwaysAllow,AlwaysDeny,Node,RBAC.' },
+  'kubelet-client-certificate': { type: 'string', help: 'Path to a client cert file for TLS to kubelets (default: the cluster PKI under --data-dir).' },
+  'kubelet-client-key': { type: 'string', help: 'Path to a client key file for TLS to kubelets.' },
+  'kubelet-certificate-authority': { type: 'string', help: "Path to a cert file for the certificate authority that verifies kubelets' serving certificates." },
   'api-audiences': { type: 'list', default: [], help: 'Identifiers of the API. The service account token authenticator will validate that tokens used against the API are bound to at least one of these audiences (default: the issuer).' },
   port: { type: 'int', help: 'Alias of --secure-port.' },
   'service-cluster-ip-range': { type: 'string', default: '10.96.0.0/12', help: 'A CIDR notation IP range from which to assign service cluster IPs.' },
@@ -114,6 +120,10 @@ export function parseApiServerFlags(argv: string[]): ApiServerFlags {
   if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new Error('--tls-cert-file and --tls-private-key-file must be given together');
   if (tlsCert !== undefined) f.tlsCertFile = tlsCert;
   if (tlsKey !== undefined) f.tlsPrivateKeyFile = tlsKey;
+  for (const [flag, key] of [['kubelet-client-certificate', 'kubeletClientCertificate'], ['kubelet-client-key', 'kubeletClientKey'], ['kubelet-certificate-authority', 'kubeletCertificateAuthority']] as const) {
+    const v = opt(flag);
+    if (v !== undefined) f[key] = v;
+  }
   const tokenAuthFile = opt('token-auth-file');
   if (tokenAuthFile !== undefined) f.tokenAuthFile = tokenAuthFile;
   return f;

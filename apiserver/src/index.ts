@@ -5,7 +5,7 @@ import { setVerbosity } from './observability/log';
 
 export { startApiServer, versionInfo, type ApiServerOptions, type RunningApiServer } from './server';
 export { parseApiServerFlags, apiServerUsage, apiServerFlagSpecs, type ApiServerFlags } from './flags';
-export type { NodeConnection, KubeletLocation } from './nodes/connection';
+export type { NodeConnection, KubeletLocation, KubeletClientTls } from './nodes/connection';
 export { MemoryStorage } from './testing/memory-storage';
 export * as admission from './admission';
 
@@ -27,6 +27,9 @@ export function optionsFromFlags(f: ApiServerFlags): ApiServerOptions {
     ...(f.defaultUnreachableTolerationSeconds !== undefined ? { defaultUnreachableTolerationSeconds: f.defaultUnreachableTolerationSeconds } : {}),
     ...(f.tlsCertFile && f.tlsPrivateKeyFile ? { tls: { certFile: f.tlsCertFile, keyFile: f.tlsPrivateKeyFile } } : {}),
     ...(f.tokenAuthFile ? { tokenAuthFile: f.tokenAuthFile } : {}),
+    ...(f.kubeletClientCertificate ? { kubeletClientCertificate: f.kubeletClientCertificate } : {}),
+    ...(f.kubeletClientKey ? { kubeletClientKey: f.kubeletClientKey } : {}),
+    ...(f.kubeletCertificateAuthority ? { kubeletCertificateAuthority: f.kubeletCertificateAuthority } : {}),
     anonymousAuth: f.anonymousAuth,
     enableBootstrapTokenAuth: f.enableBootstrapTokenAuth,
     authorizationModes: f.authorizationModes,

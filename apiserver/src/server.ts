@@ -21,7 +21,7 @@ import { OpenAPIService } from './openapi/openapi';
 import { ApiHandler } from './http/api-handler';
 import { parseRequestInfo, type RequestInfo } from './http/request-info';
 import { statusBody, toStatusError, writeJson, writeRawJson, writeStatus } from './http/errors';
-import { NodeObjectConnection, type NodeConnection } from './nodes/connection';
+import { NodeObjectConnection, type KubeletClientTls, type NodeConnection } from './nodes/connection';
 import { proxyPodUpgrade } from './nodes/pod-proxy';
 import { recordRequest, requestMetricLabels, metricsText } from './observability/metrics';
 import { getVerbosity, logError, logLine } from './observability/log';
@@ -38,6 +38,8 @@ import { LocalInformer } from './auth/local-informer';
 import { NodeGraph, runNodeGraphPopulator } from './auth/node';
 import { jwks, openidConfiguration } from './auth/oidc-discovery';
 import { reconcileBootstrapPolicy } from './auth/rbac-bootstrap';
+import { reviewHandlers } from './auth/reviews';
+import { rbacEscalationAdmission } from './auth/escalation-admission';
 
 export interface ApiServerOptions {
   etcdServers: string[];
@@ -81,6 +83,11 @@ export interface ApiServerOptions {
   authorizationModes?: string[];
   /** --api-audiences (default: the service-account issuer) */
   apiAudiences?: string[];
+  /** --kubelet-client-certificate / --kubelet-client-key (default: <dataDir>/tls/apiserver-kubelet-client.*) */
+  kubeletClientCertificate?: string;
+  kubeletClientKey?: string;
+  /** --kubelet-certificate-authority: verify kubelets' serving certificates */
+  kubeletCertificateAuthority?: string;
 }
 
 export interface RunningApiServer {
@@ -102,6 +109,16 @@ export const versionInfo = {
   compiler: 'kts',
   platform: 'linux/amd64',
 };
+
+/** The API server's client certificate for kubelets: the flags, else the cluster PKI's in the data dir. */
+function kubeletClientTls(o: ApiServerOptions): KubeletClientTls | undefined {
+  const ca = o.kubeletCertificateAuthority ? { ca: fs.readFileSync(o.kubeletCertificateAuthority, 'utf8') } : {};
+  if (o.kubeletClientCertificate && o.kubeletClientKey) return { cert: fs.readFileSync(o.kubeletClientCertificate, 'utf8'), key: fs.readFileSync(o.kubeletClientKey, 'utf8'), ...ca };
+  if (!o.dataDir) return undefined;
+  const base = `${o.dataDir}/tls/apiserver-kubelet-client`;
+  if (!fs.existsSync(`${base}.crt`) || !fs.existsSync(`${base}.key`)) return undefined;
+  return { cert: fs.readFileSync(`${base}.crt`, 'utf8'), key: fs.readFileSync(`${base}.key`, 'utf8'), ...ca };
+}
 
 export async function startApiServer(opts: ApiServerOptions): Promise<RunningApiServer> {
   const prefix = (opts.etcdPrefix ?? '/registry').replace(/\/+$/, '') || '/registry';
@@ -260,6 +277,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       },
     },
   );
+  // escalation checks need the authorizer, which needs the stores, which need the chain: appended once built
+  admission.plugins.push(rbacEscalationAdmission(auth));
   for (const i of informers) i.start();
   const authSynced = Promise.all([...informers.map((i) => i.synced), graphReady]);
 
@@ -269,8 +288,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       const s = storeFor('', 'v1', 'nodes');
       if (!s) throw errors.notFound({ group: '', resource: 'nodes' }, name);
       return s.storage.get(s.key('', name));
-    });
-  const api = new ApiHandler({ storeFor, nodes, ...(signer ? { signer } : {}) });
+    }, kubeletClientTls(opts), (m) => logLine(0, m));
+  const api = new ApiHandler({ storeFor, nodes, ...(signer ? { signer } : {}), reviews: reviewHandlers(auth) });
   const discovery = new Discovery(kinds);
   const openapi = new OpenAPIService(kinds);
 

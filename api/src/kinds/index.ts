@@ -28,6 +28,8 @@ import { ControllerRevisionKind } from './apps/controllerrevision';
 import { PodTemplateKind } from './core/podtemplate';
 import { PersistentVolumeClaimKind } from './core/persistentvolumeclaim';
 import { PodDisruptionBudgetKind } from './policy/poddisruptionbudget';
+import { TokenReviewKind, SelfSubjectReviewKind } from './authentication/reviews';
+import { SubjectAccessReviewKind, LocalSubjectAccessReviewKind, SelfSubjectAccessReviewKind, SelfSubjectRulesReviewKind } from './authorization/reviews';
 import { CertificateSigningRequestKind } from './certificates/csr';
 
 export { objectSchema, age, humanDuration } from './common';
@@ -67,6 +69,8 @@ export * from './core/persistentvolumeclaim';
 export * from './policy/poddisruptionbudget';
 export * from './policy/eviction';
 export * from './authentication/tokenrequest';
+export * from './authentication/reviews';
+export * from './authorization/reviews';
 export * from './certificates/csr';
 export * from './certificates/csr-validation';
 
@@ -102,6 +106,12 @@ export const allKinds: KindDef[] = [
   PersistentVolumeClaimKind,
   PodDisruptionBudgetKind,
   CertificateSigningRequestKind,
+  TokenReviewKind,
+  SelfSubjectReviewKind,
+  SubjectAccessReviewKind,
+  LocalSubjectAccessReviewKind,
+  SelfSubjectAccessReviewKind,
+  SelfSubjectRulesReviewKind,
 ] as unknown as KindDef[];
 
 // Defaulting runs before schema validation, so it may see malformed input (a string where a list belongs…).

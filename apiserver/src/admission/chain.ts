@@ -7,6 +7,7 @@ import { priorityAdmission } from './priority';
 import { limitRanger } from './limit-ranger';
 import { resourceQuota } from './resource-quota';
 import { podSecurity, type PodSecurityOptions } from './pod-security';
+import { nodeRestriction } from './node-restriction';
 
 export class AdmissionChain {
   constructor(
@@ -27,5 +28,5 @@ export interface DefaultPluginsOptions {
 
 /** Upstream's default order for the plugins we have. */
 export function defaultAdmissionPlugins(opts: DefaultPluginsOptions = {}): AdmissionPlugin[] {
-  return [namespaceLifecycle(), limitRanger(), serviceAccountAdmission(opts.serviceAccount), priorityAdmission(), defaultTolerationSeconds(opts.tolerations), podSecurity(opts.podSecurity), resourceQuota()];
+  return [namespaceLifecycle(), limitRanger(), serviceAccountAdmission(opts.serviceAccount), nodeRestriction(), priorityAdmission(), defaultTolerationSeconds(opts.tolerations), podSecurity(opts.podSecurity), resourceQuota()];
 }

@@ -6,6 +6,7 @@ import type { RequestContext } from '../registry/context';
 import type { ResourceStore } from '../registry/store';
 import { bootstrapPolicy } from './rbac/bootstrap-policy';
 import { reconcileBinding, reconcileRole, type ReconcileResult } from './rbac/reconcile';
+import { ktsRoleBindings, ktsRoles } from './rbac/kts-policy';
 
 function ctx(namespace: string, name: string): RequestContext {
   return { namespace, name, subresource: '', query: new URLSearchParams(), manager: 'kube-apiserver', fieldValidation: 'Ignore', dryRun: false, warnings: [] };
@@ -45,6 +46,6 @@ export async function reconcileBootstrapPolicy(storeFor: (g: string, v: string, 
   const rbac = (r: string) => storeFor('rbac.authorization.k8s.io', 'v1', r);
   await reconcileAll(rbac('clusterroles'), p.clusterRoles, reconcileRole);
   await reconcileAll(rbac('clusterrolebindings'), p.clusterRoleBindings, reconcileBinding);
-  await reconcileAll(rbac('roles'), p.roles, reconcileRole);
-  await reconcileAll(rbac('rolebindings'), p.roleBindings, reconcileBinding);
+  await reconcileAll(rbac('roles'), [...p.roles, ...ktsRoles()], reconcileRole);
+  await reconcileAll(rbac('rolebindings'), [...p.roleBindings, ...ktsRoleBindings()], reconcileBinding);
 }

@@ -7,6 +7,7 @@ import { boolParam, intParam, listParams } from './params';
 import { decodeBody, decodeDeleteBody, decodePatchBody, mediaType, readBody } from '../encoding/body';
 import { checkPatchType } from '../registry/patch';
 import { requestUser } from '../auth/request-user';
+import type { ReviewHandler } from '../auth/reviews';
 import { dryRunFrom, fieldManagerFrom, fieldValidationFrom, type RequestContext } from '../registry/context';
 import type { ResourceStore } from '../registry/store';
 import { deleteCollection, deleteObject, parseDeleteOptions } from '../registry/delete';
@@ -25,6 +26,8 @@ export interface ApiHandlerDeps {
   nodes: NodeConnection;
   /** service account token signer (TokenRequest); absent: serviceaccounts/token is 404 */
   signer?: TokenSigner;
+  /** the review APIs (TokenReview, SubjectAccessReview …): answered, never stored */
+  reviews?: (group: string, resource: string) => ReviewHandler | undefined;
 }
 
 export class ApiHandler {
@@ -55,6 +58,14 @@ export class ApiHandler {
       const body = decodeBody(await readBody(req), req.headers['content-type']);
       await bindPod(pods, this.context(req, info, query), body);
       return writeJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+    }
+    const review = this.d.reviews?.(info.group, info.resource);
+    if (review && info.version === 'v1') {
+      if (req.method !== 'POST' || info.name || info.subresource) throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
+      const user = requestUser(req);
+      if (!user) throw errors.unauthorized();
+      const body = decodeBody(await readBody(req), req.headers['content-type']);
+      return writeJson(res, 201, await review(user, info.namespace, body));
     }
     const store = this.d.storeFor(info.group, info.version, info.resource);
     if (!store) throw errors.pathNotFound();

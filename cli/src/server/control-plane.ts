@@ -1,9 +1,10 @@
-// The control plane shared by `kts server` and `kts up --nodes`: etcd (embedded unless external endpoints are
-// given), the API server, the controller-manager and the scheduler, all but etcd in this process.
+// The control plane shared by `kts server` and `kts up`: the cluster PKI, etcd (embedded unless external endpoints
+// are given), the API server (HTTPS, Node,RBAC), the controller-manager and the scheduler, all but etcd in this
+// process, each component with its own identity.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startApiServer, startEmbeddedEtcd, freePort } from '@kubets/apiserver';
-import { writeKubeconfig } from '@kubets/client';
+import { prepareCredentials, type ClusterCredentials } from './credentials';
 import type { Progress } from '../up/progress';
 import { nthAddress, type Running, type UpContext } from '../up/up';
 import { ensurePackages, etcdRequirement } from '../up/prereqs';
@@ -21,12 +22,17 @@ export interface ControlPlaneOptions {
   /** extra kube-controller-manager flags (e.g. --node-monitor-grace-period=10s) */
   controllerManagerArgs: string[];
   verbosity: number;
+  /** extra names and addresses for the serving certificate (k3s' --tls-san) */
+  tlsSans?: string[];
+  /** accept bootstrap tokens (agents joining) */
+  enableBootstrapTokenAuth?: boolean;
 }
 
 export interface ControlPlane {
   apiUrl: string;
   apiPort: number;
   kubeconfig: string;
+  credentials: ClusterCredentials;
   ctx: UpContext;
   /** in start order; stop in reverse */
   running: Running[];
@@ -50,6 +56,11 @@ export async function startControlPlane(o: ControlPlaneOptions, progress: Progre
       running.push({ name: 'etcd', stop: () => etcd.stop() });
       etcdServers = [etcd.endpoint];
     }
+    const pending = await progress.step(
+      'certificates',
+      () => prepareCredentials(o.dataDir, { bindAddress: o.bindAddress, tlsSans: o.tlsSans ?? [], kubernetesServiceIP: nthAddress(o.serviceClusterIpRange, 1) }),
+      (c) => c.pki.dir,
+    );
     const api = await progress.step(
       'API server',
       () =>
@@ -60,16 +71,20 @@ export async function startControlPlane(o: ControlPlaneOptions, progress: Progre
           serviceClusterIpRange: o.serviceClusterIpRange,
           serviceNodePortRange: o.serviceNodePortRange,
           dataDir: o.dataDir,
+          tls: pending.pki.serving,
+          clientCAFile: pending.pki.caFile,
+          enableBootstrapTokenAuth: o.enableBootstrapTokenAuth ?? false,
         }),
       (a) => a.url,
     );
     running.push({ name: 'API server', stop: () => api.close() });
-    const kubeconfig = path.join(o.dataDir, 'kubeconfig');
-    writeKubeconfig(kubeconfig, { server: api.url, namespace: 'default' });
+    const credentials = pending.finish(api.url);
+    const kubeconfig = credentials.adminKubeconfig;
     const ctx: UpContext = {
       dataDir: o.dataDir,
       apiUrl: api.url,
       kubeconfig,
+      credentials,
       clusterCIDR: o.clusterCIDR,
       serviceCIDR: o.serviceClusterIpRange,
       dnsServiceIP: nthAddress(o.serviceClusterIpRange, 10),
@@ -83,7 +98,7 @@ export async function startControlPlane(o: ControlPlaneOptions, progress: Progre
       const r = await start(ctx);
       if (r) running.push(r);
     }
-    return { apiUrl: api.url, apiPort: api.port, kubeconfig, ctx, running };
+    return { apiUrl: api.url, apiPort: api.port, kubeconfig, credentials, ctx, running };
   } catch (e) {
     await stopAll(running, progress);
     throw e;

@@ -1,6 +1,7 @@
 // The components `kts up` runs in its own process, each exactly as its standalone command would, talking to
 // the others only through the API server. Each gets its own abort signal so shutdown runs in reverse order.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFile } from 'node:child_process';
 import { freePort } from '@kubets/apiserver';
@@ -51,7 +52,7 @@ export function readEndpoint(dataDir: string, component: string): string | undef
 export const startScheduler: ComponentStarter = async (ctx) => {
   const { parseSchedulerFlags, runScheduler } = await import('@kubets/scheduler');
   const port = await freePort();
-  const opts = parseSchedulerFlags([`--kubeconfig=${ctx.kubeconfig}`, '--leader-elect=false', '--bind-address=127.0.0.1', `--secure-port=${port}`, `--v=${ctx.verbosity}`]);
+  const opts = parseSchedulerFlags([`--kubeconfig=${ctx.credentials.kubeconfig('kube-scheduler')}`, '--leader-elect=false', '--bind-address=127.0.0.1', `--secure-port=${port}`, `--v=${ctx.verbosity}`]);
   let listening: () => void = () => undefined;
   const ready = new Promise<void>((r) => (listening = r));
   return ctx.progress.step(
@@ -69,6 +70,7 @@ export const startControllerManager: ComponentStarter = async (ctx) => {
   const { parseControllerManagerFlags, runControllerManager } = await import('@kubets/controller-manager');
   const port = await freePort();
   const opts = parseControllerManagerFlags([
+    // TODO(rbac): system:kube-controller-manager with --use-service-account-credentials once every controller has its own client
     `--kubeconfig=${ctx.kubeconfig}`,
     '--leader-elect=false',
     '--bind-address=127.0.0.1',
@@ -146,8 +148,11 @@ export const startNode: ComponentStarter = async (ctx) => {
       await new Promise<void>((resolve) => execFile('ip', ['link', 'del', 'kts0'], () => resolve()));
       removeEmptyCgroupTree('/kubepods');
     });
+    const nodeName = os.hostname().toLowerCase();
     const kubeletOpts = parseKubeletFlags([
-      `--kubeconfig=${ctx.kubeconfig}`,
+      `--kubeconfig=${await ctx.credentials.nodeKubeconfig(nodeName)}`,
+      `--hostname-override=${nodeName}`,
+      `--client-ca-file=${ctx.credentials.pki.caFile}`,
       `--root-dir=${rootDir}`,
       `--container-runtime-endpoint=${endpoint}`,
       `--cluster-dns=${ctx.dnsServiceIP}`,
@@ -169,7 +174,7 @@ export const startNode: ComponentStarter = async (ctx) => {
       cri.close();
     });
     const proxyOpts = parseProxyFlags([
-      `--kubeconfig=${ctx.kubeconfig}`,
+      `--kubeconfig=${ctx.credentials.kubeconfig('kube-proxy')}`,
       `--hostname-override=${kubelet.nodeName}`,
       `--cluster-cidr=${ctx.clusterCIDR}`,
       '--metrics-bind-address=127.0.0.1:0',

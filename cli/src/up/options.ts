@@ -5,7 +5,8 @@ import type { FlagSpec } from '@kubets/client';
 export const upFlags: Record<string, FlagSpec> = {
   'data-dir': { type: 'string', default: path.join(os.homedir(), '.kts'), help: 'where etcd data, the kubeconfig and node state live' },
   port: { type: 'int', default: 6443, help: 'API server port' },
-  'bind-address': { type: 'string', default: '127.0.0.1', help: 'API server address (loopback only until authentication exists)' },
+  'bind-address': { type: 'string', default: '127.0.0.1', help: 'API server address (HTTPS; every request is authenticated and authorized)' },
+  'tls-san': { type: 'list', default: [], help: 'extra host names or IPs for the API server certificate' },
   'etcd-servers': { type: 'list', default: [], help: 'external etcd endpoints; when empty, kts starts its own etcd' },
   'etcd-client-port': { type: 'int', default: 0, help: 'embedded etcd client port (0: pick a free port)' },
   'etcd-peer-port': { type: 'int', default: 0, help: 'embedded etcd peer port (0: pick a free port)' },

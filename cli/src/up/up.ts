@@ -2,12 +2,11 @@
 // every other component runs in this process and talks to the others only through the API server.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startApiServer, startEmbeddedEtcd, freePort } from '@kubets/apiserver';
-import { parseFlags, usage, str, num, bool, list, writeKubeconfig } from '@kubets/client';
+import { parseFlags, usage, str, num, bool, list } from '@kubets/client';
 import { upFlags } from './options';
 import { consoleProgress, type Progress } from './progress';
-import { ensurePackages, etcdRequirement } from './prereqs';
 import { mergeIntoUserKubeconfig } from './kubeconfig';
+import type { ClusterCredentials } from '../server/credentials';
 
 export interface Running {
   name: string;
@@ -17,7 +16,10 @@ export interface Running {
 export interface UpContext {
   dataDir: string;
   apiUrl: string;
+  /** the admin kubeconfig (<data-dir>/kubeconfig) */
   kubeconfig: string;
+  /** per-component identities */
+  credentials: ClusterCredentials;
   clusterCIDR: string;
   serviceCIDR: string;
   /** the kube-dns Service's ClusterIP: the 10th address of the service range */
@@ -54,46 +56,36 @@ export async function up(argv: string[], signal: AbortSignal): Promise<number> {
 
   progress.info(`kts up: data in ${dataDir}`);
   try {
-    let etcdServers = list(values['etcd-servers']);
-    if (etcdServers.length === 0) {
-      ensurePackages([etcdRequirement], (s) => progress.info(`  ${s}`));
-      const clientPort = num(values['etcd-client-port']) || (await freePort());
-      const peerPort = num(values['etcd-peer-port']) || (await freePort());
-      const etcd = await progress.step(
-        'etcd',
-        () => startEmbeddedEtcd({ dataDir: path.join(dataDir, 'etcd'), clientPort, peerPort, logFile: path.join(dataDir, 'etcd.log') }),
-        (e) => e.endpoint,
-      );
-      running.push({ name: 'etcd', stop: () => etcd.stop() });
-      etcdServers = [etcd.endpoint];
-    }
-    const api = await progress.step(
-      'API server',
-      () =>
-        startApiServer({
-          etcdServers,
-          bindAddress: str(values['bind-address']),
-          port: num(values.port),
-          serviceClusterIpRange: str(values['service-cluster-ip-range']),
-          serviceNodePortRange: str(values['service-node-port-range']),
-          dataDir,
-        }),
-      (a) => a.url,
+    const { startControlPlane } = await import('../server/control-plane');
+    const cp = await startControlPlane(
+      {
+        dataDir,
+        bindAddress: str(values['bind-address']),
+        port: num(values.port),
+        etcdServers: list(values['etcd-servers']),
+        etcdClientPort: num(values['etcd-client-port']),
+        etcdPeerPort: num(values['etcd-peer-port']),
+        serviceClusterIpRange: str(values['service-cluster-ip-range']),
+        serviceNodePortRange: str(values['service-node-port-range']),
+        clusterCIDR: str(values['cluster-cidr']),
+        controllerManagerArgs: str(values['node-monitor-grace-period']) ? [`--node-monitor-grace-period=${str(values['node-monitor-grace-period'])}`] : [],
+        verbosity: num(values.v),
+        tlsSans: list(values['tls-san']),
+        enableBootstrapTokenAuth: num(values.nodes) >= 1,
+      },
+      progress,
+      signal,
     );
-    running.push({ name: 'API server', stop: () => api.close() });
-
-    const kubeconfig = path.join(dataDir, 'kubeconfig');
-    writeKubeconfig(kubeconfig, { server: api.url, namespace: 'default' });
-    const ctx: UpContext = { dataDir, apiUrl: api.url, kubeconfig, clusterCIDR: str(values['cluster-cidr']), serviceCIDR: str(values['service-cluster-ip-range']), dnsServiceIP: nthAddress(str(values['service-cluster-ip-range']), 10), verbosity: num(values.v), signal, progress };
-    const { defaultComponents, startNode } = await import('./components');
+    running.push(...cp.running);
+    const { ctx, kubeconfig } = cp;
+    const api = { url: cp.apiUrl, port: cp.apiPort };
     const nodes = num(values.nodes);
-    if (str(values['node-monitor-grace-period'])) ctx.controllerManagerArgs = [`--node-monitor-grace-period=${str(values['node-monitor-grace-period'])}`];
-    for (const start of defaultComponents) {
-      if (nodes >= 1 && start === startNode) continue; // the nodes run in their own netns (cli/src/multinode)
-      const r = await start(ctx);
+    if (nodes >= 1) running.push(await (await import('../multinode/nodes')).startNodes(ctx, nodes, api.port));
+    else {
+      const { startNode } = await import('./components');
+      const r = await startNode(ctx);
       if (r) running.push(r);
     }
-    if (nodes >= 1) running.push(await (await import('../multinode/nodes')).startNodes(ctx, nodes, api.port));
     if (bool(values['merge-kubeconfig'])) progress.info(`merged context "kubets" into ${mergeIntoUserKubeconfig(api.url)}`);
 
     progress.info('');

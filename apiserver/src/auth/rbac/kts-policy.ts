@@ -1,0 +1,20 @@
+// kubets' own additions to the default policy: the proxy also serves cluster DNS and publishes it (the kube-dns
+// Service and one EndpointSlice per node in kube-system), which Kubernetes leaves to CoreDNS' manifests.
+import type { Role, RoleBinding } from '@kubets/api';
+import { role, roleBinding, rule, user } from './policy-builders';
+import { Users } from '../types';
+
+export const clusterDnsRole = 'kts:cluster-dns-publisher';
+
+export function ktsRoles(): Role[] {
+  return [
+    role('kube-system', clusterDnsRole, [
+      rule(['get', 'create', 'update', 'patch'], [''], ['services']),
+      rule(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'], ['discovery.k8s.io'], ['endpointslices']),
+    ]),
+  ];
+}
+
+export function ktsRoleBindings(): RoleBinding[] {
+  return [roleBinding('kube-system', clusterDnsRole, [user(Users.kubeProxy)])];
+}
