@@ -112,7 +112,7 @@ describe('kubectl', () => {
     expect(copy.spec.containers[0]).toEqual(src.spec.containers[0]);
   }, 90_000);
 
-  it('create deployment, scale and rollout (typed clients, protobuf both ways)', async () => {
+  it('create deployment, scale to 0 and delete (typed clients, protobuf both ways)', async () => {
     expect((await t.kubectl(['create', 'deployment', 'pbweb', '--image=busybox', '--replicas=2'])).code).toBe(0);
     expect((await t.kubectl(['scale', 'deployment', 'pbweb', '--replicas=0'])).code).toBe(0);
     const d = JSON.parse((await t.kubectl(['get', 'deployment', 'pbweb', '-o', 'json'])).stdout);
