@@ -11,6 +11,7 @@ import {
   loadKubeconfig,
   SharedInformerFactory,
   LeaderElector,
+  newLeaderElectionClient,
   EventRecorder,
   createLogger,
   newComponentRegistry,
@@ -49,10 +50,13 @@ export async function runControllerManager(opts: ControllerManagerRunOptions, si
   const unknown = unknownControllers(opts.controllers, descriptors);
   if (unknown.length) throw new Error(`"${unknown.join(', ')}" is not in the list of known controllers`);
   let client = extras.client;
+  // lease renewals get a client (and rate limiter) of their own, as kube-controller-manager's leaderElectionClient
+  let leaderElectionClient: RestClient | undefined;
   if (!client) {
     const kc = loadKubeconfig(opts.kubeconfig);
     const cfg = { ...kc.config, ...(opts.master ? { server: opts.master } : {}), qps: opts.kubeAPIQPS, burst: opts.kubeAPIBurst };
     client = new RestClient(cfg, { logger: log });
+    if (opts.leaderElect) leaderElectionClient = newLeaderElectionClient(cfg, { logger: log });
   }
   const registry = extras.registry ?? newComponentRegistry('kube-controller-manager');
   const metrics = new QueueMetricsProvider(registry);
@@ -115,7 +119,7 @@ export async function runControllerManager(opts: ControllerManagerRunOptions, si
       const identity = extras.identity ?? `${os.hostname()}_${randomUUID()}`;
       let controllersDone: Promise<void> = Promise.resolve();
       const elector = new LeaderElector({
-        client,
+        client: leaderElectionClient ?? client,
         lock: { namespace: opts.resourceNamespace, name: opts.resourceName },
         identity,
         leaseDurationMs: opts.leaseDurationMs,
@@ -140,6 +144,7 @@ export async function runControllerManager(opts: ControllerManagerRunOptions, si
       await controllersDone;
     }
   } finally {
+    leaderElectionClient?.close();
     await server?.close();
     log.info('kube-controller-manager stopped', { leading });
   }

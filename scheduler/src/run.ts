@@ -15,7 +15,7 @@ import {
   type KindDef,
   type KubeObject,
 } from '@kubets/api';
-import { RestClient, loadKubeconfig, SharedInformerFactory, LeaderElector, EventRecorder, createLogger, type KubeClient, type Logger, type Lister } from '@kubets/client';
+import { RestClient, loadKubeconfig, SharedInformerFactory, LeaderElector, newLeaderElectionClient, EventRecorder, createLogger, type KubeClient, type Logger, type Lister } from '@kubets/client';
 import { Scheduler } from './core/scheduler';
 import { SchedulerMetrics } from './metrics';
 import { ExplainStore } from './explain/store';
@@ -68,11 +68,14 @@ function ownerSelectorsFrom(listers: Array<Lister<KubeObject>>): (pod: Pod) => M
 export async function runScheduler(opts: SchedulerRunOptions, signal: AbortSignal, extras: RunSchedulerExtras = {}): Promise<void> {
   const log = extras.logger ?? createLogger('kube-scheduler', opts.verbosity);
   let client = extras.client;
+  // lease renewals get a client (and rate limiter) of their own, as kube-scheduler's leaderElectionClient
+  let leaderElectionClient: RestClient | undefined;
   if (!client) {
     const kc = loadKubeconfig(opts.kubeconfig);
     const cc = opts.config.clientConnection;
     const cfg = { ...kc.config, ...(opts.master ? { server: opts.master } : {}), ...(cc.qps ? { qps: cc.qps } : {}), ...(cc.burst ? { burst: cc.burst } : {}) };
     client = new RestClient(cfg, { logger: log });
+    if (opts.leaderElect) leaderElectionClient = newLeaderElectionClient(cfg, { logger: log });
   }
   const metrics = new SchedulerMetrics();
   const explain = new ExplainStore();
@@ -155,7 +158,7 @@ export async function runScheduler(opts: SchedulerRunOptions, signal: AbortSigna
     } else {
       const identity = extras.identity ?? `${os.hostname()}_${randomUUID()}`;
       const elector = new LeaderElector({
-        client,
+        client: leaderElectionClient ?? client,
         lock: { namespace: opts.resourceNamespace, name: opts.resourceName },
         identity,
         leaseDurationMs: opts.leaseDurationMs,
@@ -173,6 +176,7 @@ export async function runScheduler(opts: SchedulerRunOptions, signal: AbortSigna
       await sched.waitForBindings();
     }
   } finally {
+    leaderElectionClient?.close();
     sched.dispose();
     informerAC.abort();
     signal.removeEventListener('abort', stopInformers);

@@ -1,2 +1,3 @@
 export * from './leader-elector';
 export * from './flags';
+export * from './client';

@@ -1,7 +1,10 @@
 // Leader election on coordination.k8s.io/v1 Leases (client-go's leaderelection with a LeaseLock).
 //  - acquire: the lease is free (holderIdentity ""), expired by our *local* observation (we saw the same record
 //    unchanged for leaseDuration), or already ours; writes use the lease's resourceVersion (optimistic concurrency).
-//  - renew every retryPeriod; if no renewal succeeds within renewDeadline, leadership is lost.
+//  - renew every retryPeriod; a failed renewal is retried every retryPeriod until renewDeadline passes, and only
+//    then is leadership lost. While the lease is ours and valid, a renewal is one optimistic update of the lease
+//    we last wrote (no GET), falling back to GET+update if that fails, as client-go does.
+//  - give it a client of its own (newLeaderElectionClient) so renewals never wait behind the component's requests.
 //  - on cancel (signal) with releaseOnCancel: holderIdentity "" and leaseDurationSeconds 1, so others take over at once.
 import { hasReason, LeaseKind, type KindDef, type Lease } from '@kubets/api';
 import type { KubeClient, ResourceInterface } from '../interface';
@@ -184,6 +187,18 @@ export class LeaderElector {
     const now = this.clock.now();
     const id = this.cfg.identity;
     const durSec = Math.round(this.leaseDurationMs / 1000);
+    if (this.leading && this.observedLease && this.observedRecord?.holderIdentity === id && this.observedTime + this.leaseDurationMs > now) {
+      // fast path: we hold a valid lease, renew what we last wrote; a conflict means someone else wrote it
+      const rec = this.observedRecord;
+      try {
+        const updated = await this.leases.update({ ...this.observedLease, spec: { ...(this.observedLease.spec ?? {}), ...rec, holderIdentity: id, leaseDurationSeconds: durSec, renewTime: microTime(now) } }, signal ? { signal } : {});
+        this.observe(updated, now);
+        return true;
+      } catch (e) {
+        if (signal?.aborted) return false;
+        this.logger.v(2).info('failed to update lock optimistically, falling back to slow path', { err: e });
+      }
+    }
     let lease: Lease;
     try {
       lease = await this.leases.get(this.cfg.lock.name, signal ? { signal } : {});
