@@ -13,6 +13,7 @@ export const controllerManagerFlagSpecs: Record<string, FlagSpec> = {
     help: "A list of controllers to enable. '*' enables all on-by-default controllers, 'foo' enables the controller named 'foo', '-foo' disables the controller named 'foo'.",
   },
   ...leaderElectionFlagSpecs('kube-controller-manager'),
+  'use-service-account-credentials': { type: 'bool', default: false, help: 'If true, use individual service account credentials for each controller.' },
   'concurrent-deployment-syncs': { type: 'int', default: d.concurrentDeploymentSyncs, help: 'The number of deployment objects that are allowed to sync concurrently.' },
   'concurrent-replicaset-syncs': { type: 'int', default: d.concurrentReplicaSetSyncs, help: 'The number of replica sets that are allowed to sync concurrently.' },
   'concurrent-rc-syncs': { type: 'int', default: d.concurrentRCSyncs, help: 'The number of replication controllers that are allowed to sync concurrently.' },
@@ -47,6 +48,8 @@ export interface ControllerManagerRunOptions {
   kubeconfig?: string;
   master?: string;
   controllers: string[];
+  /** each controller runs as ServiceAccount kube-system/<its name> (clientbuilder/) */
+  useServiceAccountCredentials?: boolean;
   leaderElect: boolean;
   leaseDurationMs: number;
   renewDeadlineMs: number;
@@ -68,6 +71,7 @@ export function parseControllerManagerFlags(argv: string[]): ControllerManagerRu
     kubeconfig: str(v.kubeconfig) || undefined,
     master: str(v.master) || undefined,
     controllers: list(v.controllers),
+    useServiceAccountCredentials: bool(v['use-service-account-credentials'], false),
     leaderElect: bool(v['leader-elect'], true),
     leaseDurationMs: num(v['leader-elect-lease-duration'], 15_000),
     renewDeadlineMs: num(v['leader-elect-renew-deadline'], 10_000),

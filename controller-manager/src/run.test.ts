@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LeaseKind, PodKind, ReplicaSetKind, type ReplicaSet } from '@kubets/api';
-import { FakeClient, createLogger } from '@kubets/client';
+import { LeaseKind, PodKind, ReplicaSetKind, type KindDef, type KubeObject, type ReplicaSet } from '@kubets/api';
+import { FakeClient, createLogger, type KubeClient, type ResourceInterface } from '@kubets/client';
 import { parseControllerManagerFlags } from './flags';
 import { isControllerEnabled, unknownControllers } from './registry';
 import { runControllerManager } from './run';
@@ -20,6 +20,21 @@ afterAll(() => {
   else process.env.KTS_DATA_DIR = savedDataDir;
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** Notes "<sa> <verb> <plural>" for every call on the resource client (and on its namespaced views). */
+function tagged<T extends KubeObject>(r: ResourceInterface<T>, sa: string, plural: string, out: string[]): ResourceInterface<T> {
+  return new Proxy(r, {
+    get(target, prop, receiver) {
+      const v: unknown = Reflect.get(target, prop, receiver);
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        if (prop === 'namespace') return tagged(target.namespace(args[0] as string), sa, plural, out);
+        out.push(`${sa} ${String(prop)} ${plural}`);
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+}
 
 async function until(f: () => Promise<boolean> | boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
@@ -118,6 +133,47 @@ describe('runControllerManager', () => {
     expect((lease as { spec?: { holderIdentity?: string } }).spec?.holderIdentity).toBe('b');
     b.abort();
     await runB;
+  });
+
+  it('--use-service-account-credentials: each controller writes with its own ServiceAccount client, informers use the root one', async () => {
+    const root = new FakeClient();
+    const writes: string[] = [];
+    const asked: string[] = [];
+    // a client per account that notes who creates what, on top of the shared fake
+    const clientBuilder = {
+      client: async (sa: string): Promise<KubeClient> => {
+        asked.push(sa);
+        return { resource: <T extends KubeObject>(kind: KindDef<T>) => tagged(root.resource(kind), sa, kind.plural, writes) };
+      },
+      close: () => {},
+    };
+    const ac = new AbortController();
+    let started: string[] = [];
+    const opts = parseControllerManagerFlags(['--secure-port=-1', '--leader-elect=false', '--controllers=replicaset,deployment,garbagecollector', '--use-service-account-credentials']);
+    expect(opts.useServiceAccountCredentials).toBe(true);
+    const done = runControllerManager(opts, ac.signal, { client: root, logger: quiet, clientBuilder, onStarted: (n) => (started = n) });
+    await until(() => started.length > 0);
+    expect(asked.sort()).toEqual(['deployment-controller', 'generic-garbage-collector', 'replicaset-controller']);
+    const rs: ReplicaSet = { metadata: { name: 'web', namespace: 'default' }, spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } } };
+    await root.resource(ReplicaSetKind).create(rs);
+    await until(async () => (await root.resource(PodKind).namespace('default').list()).items.length === 1);
+    expect(writes).toContain('replicaset-controller create pods');
+    expect(writes.filter((w) => w.endsWith('create pods'))).toEqual(['replicaset-controller create pods']);
+    // the informers list and watch through the root client only
+    expect(writes.some((w) => / (list|watch) /.test(w))).toBe(false);
+    ac.abort();
+    await done;
+  });
+
+  it('a controller client that cannot be built stops the manager (upstream ClientOrDie), also while leading', async () => {
+    const clientBuilder = { client: async () => Promise.reject(new Error('no token for you')), close: () => {} };
+    const flags = ['--secure-port=-1', '--controllers=replicaset', '--leader-elect-lease-duration=3s', '--leader-elect-renew-deadline=2s', '--leader-elect-retry-period=200ms'];
+    await expect(runControllerManager(parseControllerManagerFlags(flags), new AbortController().signal, { client: new FakeClient(), logger: quiet, identity: 'x', clientBuilder })).rejects.toThrow('no token for you');
+    await expect(runControllerManager(parseControllerManagerFlags([...flags, '--leader-elect=false']), new AbortController().signal, { client: new FakeClient(), logger: quiet, clientBuilder })).rejects.toThrow('no token for you');
+  });
+
+  it('--use-service-account-credentials needs an HTTP client', async () => {
+    await expect(runControllerManager(parseControllerManagerFlags(['--secure-port=-1', '--use-service-account-credentials']), new AbortController().signal, { client: new FakeClient(), logger: quiet })).rejects.toThrow(/needs an API server connection/);
   });
 
   it('refuses unknown controllers', async () => {

@@ -1,7 +1,8 @@
 // runControllerManager: builds the client, serves /healthz and /metrics, campaigns for the
 // kube-system/kube-controller-manager lease (--leader-elect), and while leading runs every enabled controller
 // on one SharedInformerFactory. Abort the signal (SIGTERM) to stop: workers stop, informers stop, events flush,
-// the lease is released.
+// the lease is released. With --use-service-account-credentials each controller writes (and records events) with
+// its own ServiceAccount's client; the informers, leader election and the accounts' upkeep use the manager's own.
 import * as os from 'node:os';
 import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -26,6 +27,7 @@ import type { ControllerManagerRunOptions } from './flags';
 import type { ControllerContext } from './controller/context';
 import { QueueMetricsProvider } from './controller/metrics';
 import { controllerDescriptors, isControllerEnabled, unknownControllers, type ControllerDescriptor } from './registry';
+import { DynamicControllerClientBuilder, SimpleControllerClientBuilder, restTokenRequester, serviceAccountFor, type ControllerClientBuilder } from './clientbuilder';
 
 export interface RunControllerManagerExtras {
   /** Use this client instead of one from --kubeconfig. */
@@ -41,6 +43,15 @@ export interface RunControllerManagerExtras {
   onStarted?: (names: string[]) => void;
   /** The metrics registry (default: a new per-component registry). */
   registry?: Registry;
+  /** Per-controller clients (default: from --use-service-account-credentials). */
+  clientBuilder?: ControllerClientBuilder;
+}
+
+/** upstream createClientBuilders: the dynamic builder needs the HTTP client (its config, and TokenRequest). */
+function clientBuilderFor(opts: ControllerManagerRunOptions, root: KubeClient, log: Logger, clock: Clock): ControllerClientBuilder {
+  if (!opts.useServiceAccountCredentials) return new SimpleControllerClientBuilder(root);
+  if (!(root instanceof RestClient)) throw new Error('--use-service-account-credentials needs an API server connection (--kubeconfig/--master)');
+  return new DynamicControllerClientBuilder({ coreClient: root, requestToken: restTokenRequester(root), config: root.config, clock, logger: log });
 }
 
 export async function runControllerManager(opts: ControllerManagerRunOptions, signal: AbortSignal, extras: RunControllerManagerExtras = {}): Promise<void> {
@@ -60,6 +71,7 @@ export async function runControllerManager(opts: ControllerManagerRunOptions, si
   }
   const registry = extras.registry ?? newComponentRegistry('kube-controller-manager');
   const metrics = new QueueMetricsProvider(registry);
+  const clientBuilder = extras.clientBuilder ?? clientBuilderFor(opts, client, log, clock);
   const enabled = descriptors.filter((d) => isControllerEnabled(d, opts.controllers));
   log.info('Starting kube-controller-manager', { controllers: enabled.map((d) => d.name), leaderElect: opts.leaderElect });
 
@@ -78,16 +90,22 @@ export async function runControllerManager(opts: ControllerManagerRunOptions, si
   const runControllers = async (leaderSignal: AbortSignal): Promise<void> => {
     leading = true;
     setMaxListeners(0, leaderSignal); // every informer and controller listens on it
+    // every controller's client first, as upstream's ClientOrDie in each start function: a failure is fatal
+    const clients = new Map<string, KubeClient>();
+    for (const d of enabled) clients.set(d.name, await clientBuilder.client(serviceAccountFor(d.name)));
     const factory = new SharedInformerFactory(client!, { logger: log, clock });
     const recorders = new Map<string, EventRecorder>();
+    // events go out with the recording controller's client (upstream: one broadcaster per controller client)
+    const recorderFor = (controller: string, c: KubeClient, component: string) => {
+      const key = `${controller}\0${component}`;
+      let r = recorders.get(key);
+      if (!r) recorders.set(key, (r = new EventRecorder({ client: c, component, logger: log, clock })));
+      return r;
+    };
     const ctx: ControllerContext = {
       client: client!,
       informers: factory,
-      recorder: (component) => {
-        let r = recorders.get(component);
-        if (!r) recorders.set(component, (r = new EventRecorder({ client: client!, component, logger: log, clock })));
-        return r;
-      },
+      recorder: (component) => recorderFor('', client!, component),
       clock,
       logger: log,
       metrics,
@@ -97,8 +115,9 @@ export async function runControllerManager(opts: ControllerManagerRunOptions, si
     const running: Promise<void>[] = [];
     for (const d of enabled) {
       log.info('Starting controller', { controller: d.name });
+      const own = clients.get(d.name) ?? client!;
       running.push(
-        d.start({ ...ctx, logger: log.with({ controller: d.name }) }, leaderSignal).catch((e: unknown) => {
+        d.start({ ...ctx, client: own, recorder: (component) => recorderFor(d.name, own, component), logger: log.with({ controller: d.name }) }, leaderSignal).catch((e: unknown) => {
           log.error('Controller failed', { controller: d.name, err: e });
         }),
       );
@@ -112,12 +131,15 @@ export async function runControllerManager(opts: ControllerManagerRunOptions, si
   };
 
   let lost = false;
+  let fatalErr: unknown;
   try {
     if (!opts.leaderElect) {
       await runControllers(signal);
     } else {
       const identity = extras.identity ?? `${os.hostname()}_${randomUUID()}`;
       let controllersDone: Promise<void> = Promise.resolve();
+      // a controller client that cannot be built ends the process, as upstream's ClientOrDie (not a leader idling)
+      const fatal = new AbortController();
       const elector = new LeaderElector({
         client: leaderElectionClient ?? client,
         lock: { namespace: opts.resourceNamespace, name: opts.resourceName },
@@ -129,24 +151,29 @@ export async function runControllerManager(opts: ControllerManagerRunOptions, si
         logger: log,
         callbacks: {
           onStartedLeading: (leaderSignal) => {
-            controllersDone = runControllers(leaderSignal);
+            controllersDone = runControllers(leaderSignal).catch((e: unknown) => {
+              fatalErr = e;
+              fatal.abort();
+            });
             return controllersDone;
           },
           onStoppedLeading: () => {
-            if (!signal.aborted) lost = true;
+            if (!signal.aborted && !fatal.signal.aborted) lost = true;
           },
           onNewLeader: (id) => {
             if (id !== identity) log.info('New leader elected', { identity: id });
           },
         },
       });
-      await elector.run(signal);
+      await elector.run(AbortSignal.any([signal, fatal.signal]));
       await controllersDone;
     }
   } finally {
     leaderElectionClient?.close();
+    clientBuilder.close();
     await server?.close();
     log.info('kube-controller-manager stopped', { leading });
   }
+  if (fatalErr !== undefined) throw fatalErr;
   if (lost) throw new Error('leaderelection lost');
 }

@@ -1,0 +1,2 @@
+export * from './builder';
+export * from './service-accounts';
