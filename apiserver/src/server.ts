@@ -39,6 +39,7 @@ import { NodeGraph, runNodeGraphPopulator } from './auth/node';
 import { jwks, openidConfiguration } from './auth/oidc-discovery';
 import { reconcileBootstrapPolicy } from './auth/rbac-bootstrap';
 import { reviewHandlers } from './auth/reviews';
+import { csrHooks } from './registry/kinds/csr-hooks';
 import { rbacEscalationAdmission } from './auth/escalation-admission';
 
 export interface ApiServerOptions {
@@ -145,6 +146,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const ports = nodePortAllocator(storage, prefix, opts.serviceNodePortRange);
   const svcHooks = serviceHooks(ips, ports);
   const hooks = (def: KindDef): KindHooks | undefined => {
+    if (def.group === 'certificates.k8s.io' && def.plural === 'certificatesigningrequests') return csrHooks;
     if (def.group !== '') return undefined;
     if (def.plural === 'services') return svcHooks;
     if (def.plural === 'namespaces') return namespaceHooks;

@@ -163,7 +163,7 @@ describe('describe, secrets, tables', () => {
     });
     expect(out).toMatch(/NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\n/);
     expect(out).toContain('p1');
-    const r = await fetch(`${t.url}/apis`, { headers: { Accept: 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList' } });
+    const r = await t.fetch(`${t.url}/apis`, { headers: { Accept: 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList' } });
     expect(r.headers.get('content-type')).toBe('application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList');
     expect((await r.json()).apiVersion).toBe('apidiscovery.k8s.io/v2beta1');
   });

@@ -34,7 +34,7 @@ const deployment = (name: string) => ({
 /** Reads newline-delimited watch events until `n` arrived (or the stream ends). */
 async function watchEvents(path: string, n: number, during: () => Promise<void>): Promise<any[]> {
   const ctl = new AbortController();
-  const r = await fetch(t.url + path, { signal: ctl.signal });
+  const r = await t.fetch(t.url + path, { signal: ctl.signal });
   const reader = r.body!.getReader();
   const p = during();
   let text = '';
@@ -193,13 +193,13 @@ describe('lifecycle', () => {
     expect(init[0].type).toBe('ADDED');
     expect(init[0].object.kind).toBe('ConfigMap');
     // timeoutSeconds ends the stream cleanly
-    const r = await fetch(`${t.url}${base}?watch=true&timeoutSeconds=1&labelSelector=none%3Dnone`);
+    const r = await t.fetch(`${t.url}${base}?watch=true&timeoutSeconds=1&labelSelector=none%3Dnone`);
     expect(r.status).toBe(200);
     expect(await r.text()).toBe('');
     // Table-typed events
     const list = await call(t.url, 'GET', base);
     const ctl = new AbortController();
-    const wr = await fetch(`${t.url}${base}?watch=true&resourceVersion=${list.json.metadata.resourceVersion}`, {
+    const wr = await t.fetch(`${t.url}${base}?watch=true&resourceVersion=${list.json.metadata.resourceVersion}`, {
       headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' },
       signal: ctl.signal,
     });
@@ -216,7 +216,7 @@ describe('lifecycle', () => {
   it('watch from a resourceVersion out of the window gets a 410 Expired ERROR event', async () => {
     const base = '/api/v1/namespaces/default/configmaps';
     for (let i = 0; i < 3; i++) await call(t.url, 'POST', base, { metadata: { name: `old-${i}` } });
-    const r = await fetch(`${t.url}${base}?watch=true&resourceVersion=2`);
+    const r = await t.fetch(`${t.url}${base}?watch=true&resourceVersion=2`);
     const lines = (await r.text()).split('\n').filter(Boolean).map((l) => JSON.parse(l));
     expect(lines).toHaveLength(1);
     expect(lines[0].type).toBe('ERROR');
@@ -302,10 +302,10 @@ describe('lifecycle', () => {
   });
 
   it('metrics and health', async () => {
-    const m = await fetch(`${t.url}/metrics`).then((x) => x.text());
+    const m = await t.fetch(`${t.url}/metrics`).then((x) => x.text());
     expect(m).toContain('apiserver_request_total{');
     expect(m).toContain('apiserver_request_duration_seconds_bucket');
-    expect(await fetch(`${t.url}/readyz`).then((x) => x.text())).toBe('ok');
-    expect(await fetch(`${t.url}/livez`).then((x) => x.text())).toBe('ok');
+    expect(await t.fetch(`${t.url}/readyz`).then((x) => x.text())).toBe('ok');
+    expect(await t.fetch(`${t.url}/livez`).then((x) => x.text())).toBe('ok');
   });
 });

@@ -12,6 +12,11 @@ import { collectProcess } from '../harness/process';
 import { startTestApiServer, type TestApiServer } from '../harness/apiserver';
 import { startTestRuntime, waitFor, type TestRuntime } from '../harness/runtime';
 import { call } from '../apiserver/http';
+import { apiFetch } from '../harness/credentials';
+import { fetchAs, type TestFetch } from '@kubets/apiserver/testing/https-fetch';
+
+/** the kubelet's own server, as the admin (trusting its self-signed serving certificate) */
+let kubeletFetch: TestFetch | undefined;
 
 const KUBECTL_DIR = '/usr/lib/google-cloud-sdk/bin';
 const kubectlVersion = (minor: number): string => path.join(KUBECTL_DIR, `kubectl.1.${minor}`);
@@ -47,6 +52,7 @@ async function startEnv(netNumber: number): Promise<Env> {
     // HTTPS; the API server's kubelet-client certificate (cluster CA) authenticates, authorization is not under test here
     const served = await loadOrCreateServingCert({ certDir: path.join(rt.rootDir, 'kubelet-pki'), hostname: `kts-srv-${netNumber}`, ips: ['127.0.0.1'] });
     const tls = { cert: served.cert, key: served.key, clientCA: api.pki.pki.ca.certPem };
+    kubeletFetch = fetchAs({ ca: served.cert, ...(api.creds.cert && api.creds.key ? { cert: api.creds.cert, key: api.creds.key } : {}) });
     const auth = new KubeletAuth({ nodeName: `kts-srv-${netNumber}`, anonymous: false, authorization: { mode: 'AlwaysAllow' } });
     kubelet = await startKubeletServer({ address: '127.0.0.1', port: 0, tls, auth, runtime, pods: lookup, registry: new Registry(), nodeName: `kts-srv-${netNumber}` });
     const nodeName = `kts-srv-${netNumber}`;
@@ -184,7 +190,8 @@ const WEB_SCRIPT = [
 ].join('; ');
 
 async function kubeletGet(p: string): Promise<{ code: number; text: string }> {
-  const r = await fetch(e.kubelet.url + p);
+  if (!kubeletFetch) throw new Error('kubelet not started');
+  const r = await kubeletFetch(e.kubelet.url + p);
   return { code: r.status, text: await r.text() };
 }
 
@@ -206,7 +213,7 @@ describe('through the apiserver', () => {
     const pod = await e.createPod('slow', ['main']);
     const id = await e.runContainer('slow', pod.sandboxId, pod.sandboxConfig, 'main', ['sh', '-c', 'echo first; sleep 3; echo second']);
     await e.setRunning('slow');
-    const res = await fetch(`${e.api.url}/api/v1/namespaces/default/pods/slow/log?follow=true`);
+    const res = await apiFetch(`${e.api.url}/api/v1/namespaces/default/pods/slow/log?follow=true`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain');
     const reader = res.body!.getReader();

@@ -78,6 +78,9 @@ export const startControllerManager: ComponentStarter = async (ctx) => {
     '--allocate-node-cidrs=true',
     // The API server generates this key on first start; both sign and verify service-account tokens with it.
     `--service-account-private-key-file=${path.join(ctx.dataDir, 'sa.key')}`,
+    // the cluster CA signs approved CertificateSigningRequests (node client and serving certificates)
+    `--cluster-signing-cert-file=${ctx.credentials.pki.caFile}`,
+    `--cluster-signing-key-file=${ctx.credentials.pki.caKeyFile}`,
     `--cluster-cidr=${ctx.clusterCIDR}`,
     `--v=${ctx.verbosity}`,
     ...(ctx.controllerManagerArgs ?? []),
