@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startApiServer, type RunningApiServer } from '@kubets/apiserver/server';
+import { startApiServer, type ApiServerOptions, type RunningApiServer } from '@kubets/apiserver/server';
 import { createTestPki, type TestPki } from '@kubets/apiserver/testing/test-pki';
 import { buildKubeconfig } from '@kubets/client';
 import { stringify as stringifyYaml } from 'yaml';
@@ -60,7 +60,8 @@ export function writeKubeconfig(file: string, server: string, creds?: Credential
   fs.writeFileSync(file, stringifyYaml(doc), { mode: 0o600 });
 }
 
-export async function startTestApiServer(opts: { serviceClusterIpRange?: string } = {}): Promise<TestApiServer> {
+/** `opts` adds or overrides API server options (service range, token file, bootstrap tokens, authorization modes …). */
+export async function startTestApiServer(opts: Partial<ApiServerOptions> = {}): Promise<TestApiServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kts-apiserver-'));
   // the same PKI the API server loads from its data dir (<dir>/tls)
   const pki = await createTestPki(dir);
@@ -77,10 +78,11 @@ export async function startTestApiServer(opts: { serviceClusterIpRange?: string 
           etcdServers: [etcd.endpoint],
           bindAddress: '127.0.0.1',
           port: p,
-          serviceClusterIpRange: opts.serviceClusterIpRange ?? '10.96.0.0/12',
+          serviceClusterIpRange: '10.96.0.0/12',
           serviceNodePortRange: '30000-32767',
           dataDir: dir,
           etcdCompactionIntervalMs: 0,
+          ...opts,
         });
         port = s.port;
         return s;

@@ -7,6 +7,7 @@ import type { ResourceStore } from '../registry/store';
 import { bootstrapPolicy } from './rbac/bootstrap-policy';
 import { reconcileBinding, reconcileRole, type ReconcileResult } from './rbac/reconcile';
 import { ktsRoleBindings, ktsRoles } from './rbac/kts-policy';
+import { aggregateClusterRoles } from './rbac/aggregate';
 
 function ctx(namespace: string, name: string): RequestContext {
   return { namespace, name, subresource: '', query: new URLSearchParams(), manager: 'kube-apiserver', fieldValidation: 'Ignore', dryRun: false, warnings: [] };
@@ -44,7 +45,9 @@ async function reconcileAll<T extends KubeObject>(store: ResourceStore | undefin
 export async function reconcileBootstrapPolicy(storeFor: (g: string, v: string, r: string) => ResourceStore | undefined): Promise<void> {
   const p = bootstrapPolicy();
   const rbac = (r: string) => storeFor('rbac.authorization.k8s.io', 'v1', r);
-  await reconcileAll(rbac('clusterroles'), p.clusterRoles, reconcileRole);
+  // admin/edit/view carry their aggregated rules from the start: a cluster without the controller-manager (or
+  // before its clusterrole-aggregation controller runs) authorizes them the same
+  await reconcileAll(rbac('clusterroles'), aggregateClusterRoles(p.clusterRoles), reconcileRole);
   await reconcileAll(rbac('clusterrolebindings'), p.clusterRoleBindings, reconcileBinding);
   await reconcileAll(rbac('roles'), [...p.roles, ...ktsRoles()], reconcileRole);
   await reconcileAll(rbac('rolebindings'), [...p.roleBindings, ...ktsRoleBindings()], reconcileBinding);
