@@ -140,9 +140,15 @@ export function loadKubeconfig(explicitPath?: string, opts: LoadOptions = {}): L
     if (user.token) config.token = user.token;
     else if (user.tokenFile) config.tokenFile = resolveFile(user.tokenFile, u.dir);
     if (user['client-certificate-data']) config.certData = b64(user['client-certificate-data']);
-    else if (user['client-certificate']) config.certData = fs.readFileSync(resolveFile(user['client-certificate'], u.dir));
+    else if (user['client-certificate']) {
+      config.certFile = resolveFile(user['client-certificate'], u.dir);
+      config.certData = fs.readFileSync(config.certFile);
+    }
     if (user['client-key-data']) config.keyData = b64(user['client-key-data']);
-    else if (user['client-key']) config.keyData = fs.readFileSync(resolveFile(user['client-key'], u.dir));
+    else if (user['client-key']) {
+      config.keyFile = resolveFile(user['client-key'], u.dir);
+      config.keyData = fs.readFileSync(config.keyFile);
+    }
     if (user.username !== undefined) {
       config.username = user.username;
       if (user.password !== undefined) config.password = user.password;

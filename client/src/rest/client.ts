@@ -30,6 +30,8 @@ export interface RequestSpec {
 
 const idempotentMethods = new Set(['GET', 'PUT', 'DELETE']);
 
+type ClientCertOptions = { cert?: string | Buffer; key?: string | Buffer };
+
 export interface RestClientOptions {
   logger?: Logger;
   clock?: Clock;
@@ -48,6 +50,7 @@ export class RestClient implements KubeClient {
   private tokenCache: { value: string; readAt: number } | undefined;
   private readonly tokenSource: TokenSource | undefined;
   private closed = false;
+  private clientCert: { opts: ClientCertOptions; stamp: string; checkedAt: number } | undefined;
 
   constructor(config: RestConfig, opts: RestClientOptions = {}) {
     this.config = config;
@@ -63,8 +66,8 @@ export class RestClient implements KubeClient {
         maxSockets,
         maxFreeSockets: 64,
         ca: config.caData,
-        cert: config.certData,
-        key: config.keyData,
+        // client certificates from files go with each request instead (reloadable); the agent's options would win
+        ...(config.certFile || config.keyFile ? {} : { cert: config.certData, key: config.keyData }),
         rejectUnauthorized: !config.insecureSkipTLSVerify,
         ...(config.tlsServerName ? { servername: config.tlsServerName } : {}),
       });
@@ -83,6 +86,41 @@ export class RestClient implements KubeClient {
     if (this.closed) return;
     this.closed = true;
     this.agent.destroy();
+  }
+
+  /**
+   * The client certificate of a config read from files, re-read (at most once a second) when a file changes: the
+   * https agent pools connections per certificate, so new requests use the new one while open streams keep theirs.
+   */
+  private clientCertOptions(): ClientCertOptions {
+    const c = this.config;
+    if (!this.isHttps || (!c.certFile && !c.keyFile)) return {};
+    const now = this.clock.now();
+    const held = this.clientCert;
+    if (held && now - held.checkedAt < 1000) return held.opts;
+    const stampOf = (f: string | undefined) => {
+      if (!f) return '';
+      const st = fs.statSync(f, { throwIfNoEntry: false });
+      return st ? `${st.ino}:${st.size}:${st.mtimeMs}` : '';
+    };
+    const stamp = `${stampOf(c.certFile)}|${stampOf(c.keyFile)}`;
+    if (held?.stamp === stamp) {
+      held.checkedAt = now;
+      return held.opts;
+    }
+    let opts: ClientCertOptions;
+    try {
+      const cert = c.certFile ? fs.readFileSync(c.certFile) : c.certData;
+      const key = c.keyFile ? fs.readFileSync(c.keyFile) : c.keyData;
+      opts = { ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
+    } catch {
+      // mid-rename or removed: keep what worked (the config's data at first) and look again next time
+      opts = held?.opts ?? { ...(c.certData ? { cert: c.certData } : {}), ...(c.keyData ? { key: c.keyData } : {}) };
+      this.clientCert = { opts, stamp: '', checkedAt: now };
+      return opts;
+    }
+    this.clientCert = { opts, stamp, checkedAt: now };
+    return opts;
   }
 
   private authHeader(): string | undefined {
@@ -178,7 +216,7 @@ export class RestClient implements KubeClient {
       let settled = false;
       const req = mod.request(
         u,
-        { method: spec.method, agent: this.agent, headers: this.headers(spec.contentType, body, sourced) },
+        { method: spec.method, agent: this.agent, headers: this.headers(spec.contentType, body, sourced), ...this.clientCertOptions() },
         (res) => {
           if (res.statusCode === 401) this.tokenSource?.reset?.();
           settled = true;

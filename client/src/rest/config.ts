@@ -10,6 +10,9 @@ export interface RestConfig {
   caData?: string | Buffer;
   certData?: string | Buffer;
   keyData?: string | Buffer;
+  /** Where certData/keyData came from: re-read when they change, so rotated client certificates are used. */
+  certFile?: string;
+  keyFile?: string;
   insecureSkipTLSVerify?: boolean;
   tlsServerName?: string;
   username?: string;
@@ -37,6 +40,6 @@ export const defaultUserAgent = `kubets/0.1.0 (${process.platform}/${process.arc
  * otherwise (e.g. with a TokenSource).
  */
 export function anonymousConfig(c: RestConfig): RestConfig {
-  const { token: _t, tokenFile: _f, certData: _c, keyData: _k, username: _u, password: _p, ...rest } = c;
+  const { token: _t, tokenFile: _f, certData: _c, keyData: _k, certFile: _cf, keyFile: _kf, username: _u, password: _p, ...rest } = c;
   return rest;
 }
