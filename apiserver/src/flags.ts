@@ -30,6 +30,14 @@ export interface ApiServerFlags {
   kubeletClientCertificate?: string;
   kubeletClientKey?: string;
   kubeletCertificateAuthority?: string;
+  encryptionProviderConfig?: string;
+  encryptionProviderConfigAutomaticReload: boolean;
+  auditPolicyFile?: string;
+  auditLogPath?: string;
+  auditLogMaxSize: number;
+  auditLogMaxBackup: number;
+  auditLogMaxAge: number;
+  admissionControlConfigFile?: string;
 }
 
 export const apiServerFlagSpecs: Record<string, FlagSpec> = {
@@ -48,6 +56,14 @@ export const apiServerFlagSpecs: Record<string, FlagSpec> = {
   'kubelet-client-certificate': { type: 'string', help: 'Path to a client cert file for TLS to kubelets (default: the cluster PKI under --data-dir).' },
   'kubelet-client-key': { type: 'string', help: 'Path to a client key file for TLS to kubelets.' },
   'kubelet-certificate-authority': { type: 'string', help: "Path to a cert file for the certificate authority that verifies kubelets' serving certificates." },
+  'encryption-provider-config': { type: 'string', help: 'The file containing configuration for encryption providers to be used for storing secrets in etcd.' },
+  'encryption-provider-config-automatic-reload': { type: 'bool', default: false, help: 'Determines if the file set by --encryption-provider-config should be automatically reloaded if the disk contents change.' },
+  'audit-policy-file': { type: 'string', help: 'Path to the file that defines the audit policy configuration.' },
+  'audit-log-path': { type: 'string', help: "If set, all requests coming to the apiserver will be logged to this file. '-' means standard out." },
+  'audit-log-maxsize': { type: 'int', default: 0, help: 'The maximum size in megabytes of the audit log file before it gets rotated.' },
+  'audit-log-maxbackup': { type: 'int', default: 0, help: 'The maximum number of old audit log files to retain. Setting a value of 0 will mean there\'s no restriction on the number of files.' },
+  'audit-log-maxage': { type: 'int', default: 0, help: 'The maximum number of days to retain old audit log files based on the timestamp encoded in their filename.' },
+  'admission-control-config-file': { type: 'string', help: 'File with admission control configuration (an AdmissionConfiguration; PodSecurity defaults and exemptions).' },
   'api-audiences': { type: 'list', default: [], help: 'Identifiers of the API. The service account token authenticator will validate that tokens used against the API are bound to at least one of these audiences (default: the issuer).' },
   port: { type: 'int', help: 'Alias of --secure-port.' },
   'service-cluster-ip-range': { type: 'string', default: '10.96.0.0/12', help: 'A CIDR notation IP range from which to assign service cluster IPs.' },
@@ -100,6 +116,10 @@ export function parseApiServerFlags(argv: string[]): ApiServerFlags {
     enableBootstrapTokenAuth: values['enable-bootstrap-token-auth'] === true,
     authorizationModes: (values['authorization-mode'] as string[]).map((s) => s.trim()).filter(Boolean),
     apiAudiences: (values['api-audiences'] as string[]).map((s) => s.trim()).filter(Boolean),
+    encryptionProviderConfigAutomaticReload: values['encryption-provider-config-automatic-reload'] === true,
+    auditLogMaxSize: nonNegativeInt('audit-log-maxsize', values['audit-log-maxsize'])!,
+    auditLogMaxBackup: nonNegativeInt('audit-log-maxbackup', values['audit-log-maxbackup'])!,
+    auditLogMaxAge: nonNegativeInt('audit-log-maxage', values['audit-log-maxage'])!,
   };
   const dataDir = opt('data-dir');
   if (dataDir !== undefined) f.dataDir = dataDir;
@@ -120,7 +140,15 @@ export function parseApiServerFlags(argv: string[]): ApiServerFlags {
   if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new Error('--tls-cert-file and --tls-private-key-file must be given together');
   if (tlsCert !== undefined) f.tlsCertFile = tlsCert;
   if (tlsKey !== undefined) f.tlsPrivateKeyFile = tlsKey;
-  for (const [flag, key] of [['kubelet-client-certificate', 'kubeletClientCertificate'], ['kubelet-client-key', 'kubeletClientKey'], ['kubelet-certificate-authority', 'kubeletCertificateAuthority']] as const) {
+  for (const [flag, key] of [
+    ['kubelet-client-certificate', 'kubeletClientCertificate'],
+    ['kubelet-client-key', 'kubeletClientKey'],
+    ['kubelet-certificate-authority', 'kubeletCertificateAuthority'],
+    ['encryption-provider-config', 'encryptionProviderConfig'],
+    ['audit-policy-file', 'auditPolicyFile'],
+    ['audit-log-path', 'auditLogPath'],
+    ['admission-control-config-file', 'admissionControlConfigFile'],
+  ] as const) {
     const v = opt(flag);
     if (v !== undefined) f[key] = v;
   }

@@ -27,7 +27,7 @@ import { recordRequest, requestMetricLabels, metricsText } from './observability
 import { getVerbosity, logError, logLine } from './observability/log';
 import * as fs from 'node:fs';
 import { createTokenSigner, loadOrCreateServiceAccountKey, type TokenSigner } from '@kubets/client';
-import { AdmissionChain, defaultAdmissionPlugins, type AdmissionLookup } from './admission';
+import { AdmissionChain, defaultAdmissionPlugins, loadPodSecurityConfig, type AdmissionLookup } from './admission';
 import { publishRootCA, publishRootCAEverywhere } from './bootstrap/root-ca';
 import { handleBootstrap, BOOTSTRAP_PATH } from './bootstrap-token';
 import { createTokenVerifier } from '@kubets/client';
@@ -40,6 +40,9 @@ import { jwks, openidConfiguration } from './auth/oidc-discovery';
 import { reconcileBootstrapPolicy } from './auth/rbac-bootstrap';
 import { reviewHandlers } from './auth/reviews';
 import { csrHooks } from './registry/kinds/csr-hooks';
+import { ReloadingEncryptionConfig, loadEncryptionConfig } from './encryption';
+import { AuditLogger, loadAuditPolicy } from './audit';
+import { beginAudit } from './audit/http';
 import { rbacEscalationAdmission } from './auth/escalation-admission';
 
 export interface ApiServerOptions {
@@ -89,6 +92,17 @@ export interface ApiServerOptions {
   kubeletClientKey?: string;
   /** --kubelet-certificate-authority: verify kubelets' serving certificates */
   kubeletCertificateAuthority?: string;
+  /** --encryption-provider-config (EncryptionConfiguration) and its automatic reload */
+  encryptionProviderConfig?: string;
+  encryptionProviderConfigAutomaticReload?: boolean;
+  /** --audit-policy-file, --audit-log-path and rotation (--audit-log-maxsize MB, -maxbackup, -maxage days) */
+  auditPolicyFile?: string;
+  auditLogPath?: string;
+  auditLogMaxSize?: number;
+  auditLogMaxBackup?: number;
+  auditLogMaxAge?: number;
+  /** --admission-control-config-file (AdmissionConfiguration: PodSecurity defaults and exemptions) */
+  admissionControlConfigFile?: string;
 }
 
 export interface RunningApiServer {
@@ -125,7 +139,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const prefix = (opts.etcdPrefix ?? '/registry').replace(/\/+$/, '') || '/registry';
   const kinds = opts.kinds ?? allKinds;
   const ownsStorage = !opts.storage;
-  const storage: Storage = opts.storage ?? new EtcdStorage({ hosts: opts.etcdServers, pathPrefix: prefix });
+  // Secrets (and whatever the EncryptionConfiguration names) are encrypted before they reach etcd; with automatic
+  // reload the running server picks up a rotated key (kts secrets-encrypt rotate) without a restart.
+  const encryption = opts.encryptionProviderConfig
+    ? opts.encryptionProviderConfigAutomaticReload
+      ? new ReloadingEncryptionConfig(opts.encryptionProviderConfig, { onError: (e) => logError('encryption config reload failed', e), onReload: (c) => logLine(0, 'encryption config reloaded', { hash: c.hash }) })
+      : loadEncryptionConfig(opts.encryptionProviderConfig)
+    : undefined;
+  const storage: Storage = opts.storage ?? new EtcdStorage({ hosts: opts.etcdServers, pathPrefix: prefix, ...(encryption ? { encryption } : {}) });
+  const audit = opts.auditPolicyFile && opts.auditLogPath
+    ? new AuditLogger({ policy: loadAuditPolicy(opts.auditPolicyFile), path: opts.auditLogPath, ...(opts.auditLogMaxSize ? { maxSizeMB: opts.auditLogMaxSize } : {}), ...(opts.auditLogMaxBackup !== undefined ? { maxBackups: opts.auditLogMaxBackup } : {}), ...(opts.auditLogMaxAge !== undefined ? { maxAgeDays: opts.auditLogMaxAge } : {}), onError: (e) => logError('audit log write failed', e) })
+    : undefined;
   let compactor: Compactor | undefined;
   if (storage instanceof EtcdStorage && opts.etcdCompactionIntervalMs !== 0) {
     compactor = startCompactor(storage.client, opts.etcdCompactionIntervalMs ?? 5 * 60_000);
@@ -206,6 +230,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     defaultAdmissionPlugins({
       serviceAccount: { mountTokenVolume: !!signer },
       tolerations: { notReadySeconds: opts.defaultNotReadyTolerationSeconds, unreachableSeconds: opts.defaultUnreachableTolerationSeconds },
+      ...(opts.admissionControlConfigFile ? { podSecurity: { config: loadPodSecurityConfig(opts.admissionControlConfigFile) } } : {}),
     }),
     lookup,
   );
@@ -334,9 +359,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     };
     if (p === BOOTSTRAP_PATH) return handleBootstrap(req, res, url, { dataDir: opts.dataDir, signer, serverAddress });
     const resourceInfo = parseRequestInfo(method, p, url.searchParams);
-    const user = await authenticate(auth, req);
+    const { user, caller } = await authenticate(auth, req);
     await authSynced;
-    await authorize(auth, attributesOf(user, method, p, resourceInfo, url.searchParams));
+    const attrs = attributesOf(user, method, p, resourceInfo, url.searchParams);
+    const decision = await authorize(auth, attrs);
+    if (audit) beginAudit(audit, req, res, { ...attrs, user: caller }, caller === user ? undefined : user, decision);
+    if (decision.error) throw decision.error;
     if (p === '/.well-known/openid-configuration' || p === '/openid/v1/jwks') {
       getOnly();
       if (!signer) throw errors.pathNotFound();
@@ -431,9 +459,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     try {
       const url = new URL(req.url ?? '/', 'https://localhost');
       const info = parseRequestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
-      const user = await authenticate(auth, req);
+      const { user } = await authenticate(auth, req);
       await authSynced;
-      await authorize(auth, attributesOf(user, req.method ?? 'GET', url.pathname, info, url.searchParams));
+      const decision = await authorize(auth, attributesOf(user, req.method ?? 'GET', url.pathname, info, url.searchParams));
+      if (decision.error) throw decision.error;
       const sub = info?.subresource;
       if (!info || info.group !== '' || info.resource !== 'pods' || !info.name || (sub !== 'exec' && sub !== 'attach' && sub !== 'portforward')) {
         throw errors.pathNotFound();
@@ -501,6 +530,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     });
     compactor?.stop?.();
     authAbort.abort();
+    if (encryption instanceof ReloadingEncryptionConfig) encryption.close();
+    await audit?.close();
     for (const i of informers) i.close();
     for (const c of caches.values()) await c.close().catch(() => undefined);
     if (ownsStorage) await storage.close().catch(() => undefined);

@@ -14,8 +14,8 @@ export function unauthorized(): StatusError {
   return errors.unauthorized('Unauthorized');
 }
 
-/** The effective user of the request (impersonation applied); throws 401 or 403. */
-export async function authenticate(auth: Auth, req: IncomingMessage): Promise<UserInfo> {
+/** The caller and the effective user of the request (they differ when impersonating); throws 401 or 403. */
+export async function authenticate(auth: Auth, req: IncomingMessage): Promise<{ user: UserInfo; caller: UserInfo }> {
   let caller: UserInfo;
   try {
     caller = await auth.authn.authenticate(req);
@@ -25,15 +25,16 @@ export async function authenticate(auth: Auth, req: IncomingMessage): Promise<Us
   }
   const user = await impersonate(req, caller, auth.authorizer);
   setRequestUser(req, user);
-  return user;
+  return { user, caller };
 }
 
 export function attributesOf(user: UserInfo, method: string, path: string, info: RequestInfo | undefined, query: URLSearchParams): Attributes {
   return info ? resourceAttributes(user, info, query) : nonResourceAttributes(user, method, path);
 }
 
-/** Throws 403 with upstream's message unless the authorizer allows. */
-export async function authorize(auth: Auth, a: Attributes): Promise<void> {
+/** The authorizer's answer, and a 403 with upstream's message to throw when it is not allow. */
+export async function authorize(auth: Auth, a: Attributes): Promise<{ allowed: boolean; reason: string; error: StatusError | undefined }> {
   const r = await auth.authorizer.authorize(a);
-  if (r.decision !== 'allow') throw forbidden(a, r.reason);
+  const allowed = r.decision === 'allow';
+  return { allowed, reason: r.reason, error: allowed ? undefined : forbidden(a, r.reason) };
 }

@@ -11,6 +11,17 @@ import { getVerbosity, logLine } from '../observability/log';
 export const maxBodyBytes = 3 * 1024 * 1024;
 export const maxDepth = 100;
 
+/** Requests whose body the audit log records (Request/RequestResponse levels): readBody keeps a reference. */
+const captured = new WeakMap<IncomingMessage, Buffer | undefined>();
+
+export function captureRequestBody(req: IncomingMessage): void {
+  captured.set(req, undefined);
+}
+
+export function capturedRequestBody(req: IncomingMessage): Buffer | undefined {
+  return captured.get(req);
+}
+
 export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');
@@ -36,6 +47,7 @@ export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Bu
     req.on('end', () => {
       if (failed) return;
       const body = Buffer.concat(chunks);
+      if (captured.has(req)) captured.set(req, body);
       if (getVerbosity() >= 8) logLine(8, 'request body', { URI: req.url, contentType: req.headers['content-type'], body: body.toString('utf8', 0, Math.min(body.length, 16384)) });
       resolve(body);
     });

@@ -3,7 +3,7 @@
 // process, each component with its own identity.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startApiServer, startEmbeddedEtcd, freePort } from '@kubets/apiserver';
+import { startApiServer, startEmbeddedEtcd, freePort, encryption } from '@kubets/apiserver';
 import { prepareCredentials, type ClusterCredentials } from './credentials';
 import type { Progress } from '../up/progress';
 import { nthAddress, type Running, type UpContext } from '../up/up';
@@ -74,6 +74,9 @@ export async function startControlPlane(o: ControlPlaneOptions, progress: Progre
           tls: pending.pki.serving,
           clientCAFile: pending.pki.caFile,
           enableBootstrapTokenAuth: o.enableBootstrapTokenAuth ?? false,
+          // Secrets are encrypted in etcd with a key generated on first start (kts secrets-encrypt rotate)
+          encryptionProviderConfig: encryption.generateEncryptionConfig(o.dataDir).file,
+          encryptionProviderConfigAutomaticReload: true,
         }),
       (a) => a.url,
     );
