@@ -218,9 +218,8 @@ export class DeploymentController extends BaseController {
   async setDeploymentRevision(d: Deployment, revision: string): Promise<void> {
     if (d.metadata.annotations?.[u.RevisionAnnotation] === revision) return;
     d.metadata.annotations = { ...d.metadata.annotations, [u.RevisionAnnotation]: revision };
-    const out = await this.deployments.namespace(d.metadata.namespace ?? '').patch(d.metadata.name ?? '', 'merge', {
-      metadata: { annotations: { [u.RevisionAnnotation]: revision }, resourceVersion: d.metadata.resourceVersion },
-    });
+    // an update, as upstream (which writes it with the status): system:controller:deployment-controller may not patch
+    const out = await this.deployments.namespace(d.metadata.namespace ?? '').update(d);
     d.metadata.resourceVersion = out.metadata.resourceVersion;
   }
 
