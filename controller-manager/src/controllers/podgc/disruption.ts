@@ -14,35 +14,24 @@ export interface DisruptionOptions {
   now: number;
 }
 
-/** Writes the condition (and phase) through the status subresource; a pod already gone is not an error. */
+/**
+ * Patches the condition (and phase) onto the status subresource (upstream PatchPodStatus: a strategic merge patch
+ * with the pod's uid, no read first: system:controller:pod-garbage-collector may patch pods/status but not get
+ * pods); a pod already gone is not an error.
+ */
 export async function markPodDisrupted(pods: ResourceInterface<Pod>, p: ReadOnly<Pod>, o: DisruptionOptions): Promise<void> {
   const api = pods.namespace(p.metadata.namespace ?? '');
-  let live: Pod;
-  try {
-    live = await api.get(p.metadata.name ?? '');
-  } catch (e) {
-    if (hasReason(e, 'NotFound')) return;
-    throw e;
-  }
-  if (p.metadata.uid && live.metadata.uid !== p.metadata.uid) return;
-  const status = { ...(live.status ?? {}) };
-  let changed = false;
+  const status: NonNullable<Pod['status']> = {};
   if (o.reason) {
-    const conds = (status.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget');
-    const old = status.conditions?.find((c) => c.type === 'DisruptionTarget');
+    const old = p.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
     if (!old || old.status !== 'True' || old.reason !== o.reason) {
-      conds.push({ type: 'DisruptionTarget', status: 'True', reason: o.reason, message: o.message ?? '', lastTransitionTime: rfc3339(o.now) });
-      status.conditions = conds;
-      changed = true;
+      status.conditions = [{ type: 'DisruptionTarget', status: 'True', reason: o.reason, message: o.message ?? '', lastTransitionTime: rfc3339(o.now) }];
     }
   }
-  if (o.markFailed && status.phase !== 'Failed' && status.phase !== 'Succeeded') {
-    status.phase = 'Failed';
-    changed = true;
-  }
-  if (!changed) return;
+  if (o.markFailed && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded') status.phase = 'Failed';
+  if (!status.conditions && !status.phase) return;
   try {
-    await api.updateStatus({ ...live, status });
+    await api.patch(p.metadata.name ?? '', 'strategic', { metadata: { uid: p.metadata.uid }, status }, { subresource: 'status' });
   } catch (e) {
     if (hasReason(e, 'NotFound')) return;
     throw e;
