@@ -26,9 +26,12 @@ function statusText(code: number, reason: string, message: string, details?: Rec
 
 describe('item 4: namespaces that cannot go away, and bootstrap objects that come back', () => {
   it.each(['default', 'kube-system', 'kube-public'])('DELETE namespace %s is 403 with the upstream body', async (name) => {
-    const r = await call(t.url, 'DELETE', ns(name));
-    expect(r.code).toBe(403);
-    expect(r.text).toBe(statusText(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' }));
+    const body = statusText(403, 'Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
+    for (const query of ['', '?dryRun=All']) {
+      const r = await call(t.url, 'DELETE', ns(name) + query);
+      expect(r.code).toBe(403);
+      expect(r.text).toBe(body);
+    }
   });
 
   it('kubectl delete namespace --all leaves the immortal namespaces Active', async () => {

@@ -6,6 +6,7 @@ import { rfc3339 } from './context';
 import { finalizersOf, gr } from './prepare';
 import type { ListParams, ResourceStore } from './store';
 import { queryBool } from '../http/params';
+import { admitNamespaceDelete } from '../admission/namespace-lifecycle';
 
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
@@ -81,6 +82,8 @@ function podGrace(obj: KubeObject, opts: DeleteOptions): number {
 
 export async function deleteObject(store: ResourceStore, ctx: RequestContext, opts: DeleteOptions): Promise<DeleteResult> {
   const key = store.key(ctx.namespace, ctx.name);
+  // NamespaceLifecycle admits deletes (dry runs included): the immortal namespaces refuse
+  if (isNamespace(store)) admitNamespaceDelete(ctx.name);
   if (!ctx.dryRun) await store.deps.hooks(store.def)?.beforeDelete?.(ctx.namespace, ctx.name);
   const now = new Date();
   let pendingObj: KubeObject | undefined;

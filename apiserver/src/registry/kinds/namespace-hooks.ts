@@ -1,7 +1,6 @@
 // Namespaces carry the immutable label kubernetes.io/metadata.name=<name>, set by the server on every write.
 import type { KubeObject } from '@kubets/api';
 import type { KindHooks } from '../context';
-import { admitNamespaceDelete } from '../../admission/namespace-lifecycle';
 
 export const namespaceNameLabel = 'kubernetes.io/metadata.name';
 
@@ -17,8 +16,5 @@ export const namespaceHooks: KindHooks = {
   },
   async beforeUpdate(obj) {
     setLabel(obj);
-  },
-  async beforeDelete(_namespace, name) {
-    admitNamespaceDelete(name);
   },
 };
