@@ -56,6 +56,5 @@ export async function run(argv: string[] | ApiServerFlags, signal: AbortSignal):
 }
 export { EtcdStorage, CachedStorage } from './storage';
 export { startEmbeddedEtcd, freePort } from './etcd';
-export { loadOrCreateJoinToken, readJoinToken, tokenFile as joinTokenFile, BOOTSTRAP_PATH, type BootstrapResponse } from './bootstrap-token';
 export * as encryption from './encryption';
 export { createTestPki, type TestPki } from './testing/test-pki';

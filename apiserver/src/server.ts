@@ -29,7 +29,7 @@ import * as fs from 'node:fs';
 import { createTokenSigner, loadOrCreateServiceAccountKey, type TokenSigner } from '@kubets/client';
 import { AdmissionChain, defaultAdmissionPlugins, loadPodSecurityConfig, type AdmissionLookup } from './admission';
 import { publishRootCA, publishRootCAEverywhere } from './bootstrap/root-ca';
-import { handleBootstrap, BOOTSTRAP_PATH } from './bootstrap-token';
+import { reloadServingCertOnChange } from './http/serving-cert-reload';
 import { createTokenVerifier } from '@kubets/client';
 import { loadServingTls, type ServingTlsOptions } from './http/tls';
 import { buildAuth, parseAuthorizationModes, type Auth } from './auth/setup';
@@ -357,7 +357,6 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     const getOnly = () => {
       if (method !== 'GET' && method !== 'HEAD') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
     };
-    if (p === BOOTSTRAP_PATH) return handleBootstrap(req, res, url, { dataDir: opts.dataDir, signer, serverAddress });
     const resourceInfo = parseRequestInfo(method, p, url.searchParams);
     const { user, caller } = await authenticate(auth, req);
     await authSynced;
@@ -495,6 +494,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     },
   );
   server.keepAliveTimeout = 65_000;
+  if (tls.certFiles) {
+    const stopReload = reloadServingCertOnChange(tls.certFiles, tls.clientCaPem, server, (e) => (e ? logError('reloading the serving certificate failed', e) : logLine(1, 'reloaded the serving certificate', { file: tls.certFiles?.certFile })));
+    server.once('close', stopReload);
+  }
   // Upgraded (exec/attach/portforward) sockets leave the HTTP server's bookkeeping: track them to end them on close.
   const upgraded = new Set<Duplex>();
   server.on('upgrade', (req, socket, head) => {

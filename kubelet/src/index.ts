@@ -4,3 +4,4 @@ export { parseKubeletFlags, kubeletUsage, kubeletFlagSpecs, type KubeletOptions 
 export type { PodManager, PodContainerRef } from './pod/manager';
 export { connectCri, type CriRuntime } from './cri/client';
 export { runRuntime, startRuntime, parseRuntimeFlags, runImageImport, type RuntimeOptions, type RunningRuntime } from './runtime';
+export * as certificate from './certificate';

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseFlags, usage, str, num, bool } from '@kubets/client';
 import { agentFlags } from './flags';
-import { fetchKubeconfig, JoinRejected, writeFileAtomic } from './bootstrap';
+import { join } from './join';
 
 function log(msg: string, kv: Record<string, unknown> = {}): void {
   console.error(JSON.stringify({ ts: new Date().toISOString(), level: 'info', component: 'kts-agent', msg, ...kv }));
@@ -27,24 +27,22 @@ export async function agent(argv: string[], signal: AbortSignal): Promise<number
   }
   const dataDir = path.resolve(str(values['data-dir']));
   const nodeName = (str(values['node-name']) || os.hostname()).toLowerCase();
-  const kubeconfig = path.join(dataDir, 'agent', 'kubeconfig');
-
+  let kubeconfig: string;
+  let clientPem: string;
   try {
-    const got = await fetchKubeconfig({
+    const joined = await join({
       server,
       token,
       nodeName,
-      timeoutMs: num(values['bootstrap-timeout']),
+      dataDir,
       signal,
-      onRetry: (err) => log('server not reachable yet, retrying', { server, err }),
+      timeoutMs: num(values['bootstrap-timeout']),
+      csrTimeoutMs: num(values['csr-timeout']),
+      log,
     });
-    writeFileAtomic(kubeconfig, got.yaml);
-    log('joined: wrote kubeconfig', { kubeconfig, credential: got.credential, node: nodeName });
+    ({ kubeconfig, clientPem } = joined);
+    log(joined.reused ? 'joined earlier: reusing the node certificate' : 'joined: wrote the node kubeconfig (client certificate only)', { kubeconfig, node: nodeName });
   } catch (e) {
-    if (e instanceof JoinRejected) {
-      console.error(e.message);
-      return 1;
-    }
     if (signal.aborted) return 0;
     console.error((e as Error).message);
     return 1;
@@ -94,6 +92,9 @@ export async function agent(argv: string[], signal: AbortSignal): Promise<number
   }, { once: true });
   const kubelet = await startKubelet(kubeletOpts, kubeletAC.signal);
   log('kubelet started', { node: kubelet.nodeName, nodeIP: kubelet.nodeIP, runtime: kubelet.runtimeEndpoint });
+  const rotationDone = bool(values['rotate-certificates'])
+    ? rotateClientCertificate(kubeconfig, clientPem, nodeName, kubeletAC.signal).catch((e: unknown) => log('certificate rotation stopped', { err: (e as Error).message }))
+    : Promise.resolve();
 
   let hostGwDone: Promise<void> = Promise.resolve();
   if (bool(values['host-gw'])) {
@@ -139,12 +140,25 @@ export async function agent(argv: string[], signal: AbortSignal): Promise<number
   await kubelet.done;
   await proxyDone;
   await hostGwDone;
+  await rotationDone;
   if (bool(values['remove-pods-on-exit'])) await removeAllPods(connectCri(endpoint));
   runtimeAC.abort();
   await runtime.done;
   guard.remove();
   exitSoon(0);
   return 0;
+}
+
+/** Renews the node's client certificate at 70–90% of its life, as the node; every client reloads the file. */
+async function rotateClientCertificate(kubeconfig: string, clientPem: string, nodeName: string, signal: AbortSignal): Promise<void> {
+  const { certificate } = await import('@kubets/kubelet');
+  const { RestClient, loadKubeconfig } = await import('@kubets/client');
+  const client = new RestClient(loadKubeconfig(kubeconfig).config);
+  try {
+    await new certificate.CertificateManager({ nodeName, file: clientPem, client, log }).run(signal);
+  } finally {
+    client.close();
+  }
 }
 
 /** A leftover handle (a gRPC channel, a keep-alive socket) must not keep a stopped agent alive. */

@@ -2,10 +2,10 @@
 import type { FlagSpec } from '@kubets/client';
 
 export const agentFlags: Record<string, FlagSpec> = {
-  server: { type: 'string', default: '', help: 'URL of the server to join, e.g. http://192.0.2.10:6443 (or $KTS_URL)' },
-  token: { type: 'string', default: '', help: 'join token printed by `kts server` (or --token-file, or $KTS_TOKEN)' },
+  server: { type: 'string', default: '', help: 'URL of the server to join, e.g. https://192.0.2.10:6443 (or $KTS_URL)' },
+  token: { type: 'string', default: '', help: 'join token K10<ca-hash>::<id>.<secret> printed by `kts server` or `kts token create` (or --token-file, or $KTS_TOKEN)' },
   'token-file': { type: 'string', default: '', help: 'file holding the join token' },
-  'data-dir': { type: 'string', default: '/var/lib/kts', help: 'state: agent/kubeconfig, agent/kubelet (pods, runtime, images)' },
+  'data-dir': { type: 'string', default: '/var/lib/kts', help: 'state: agent/kubeconfig, agent/pki (node key and certificate, 0600), agent/kubelet (pods, runtime, images)' },
   'node-name': { type: 'string', default: '', help: 'node name (default: the hostname)' },
   'node-ip': { type: 'string', default: '', help: "node address the control plane and other nodes reach (default: the host's primary IPv4)" },
   'pod-cidr': { type: 'string', default: '', help: "this node's pod CIDR (default: assigned by the server from --cluster-cidr)" },
@@ -22,6 +22,8 @@ export const agentFlags: Record<string, FlagSpec> = {
   'proxy-healthz-bind-address': { type: 'string', default: '0.0.0.0:10256', help: 'proxy /healthz address' },
   'node-status-update-frequency': { type: 'duration', default: '10s', help: 'how often the node lease is renewed' },
   'bootstrap-timeout': { type: 'duration', default: '2m', help: 'how long to retry an unreachable server' },
+  'csr-timeout': { type: 'duration', default: '10m', help: 'how long to wait for the node certificate request to be approved and signed' },
+  'rotate-certificates': { type: 'bool', default: true, help: "renew the node's client certificate at 70-90% of its lifetime (kubelet --rotate-certificates)" },
   'host-gw': { type: 'bool', default: true, help: "route other nodes' pod CIDRs via their node IPs (nodes must share one L2 network)" },
   'remove-pods-on-exit': { type: 'bool', default: false, help: 'on exit remove every pod of this node and the host-gw routes (development clusters; production agents leave both)' },
   v: { type: 'int', default: 0, help: 'log verbosity' },

@@ -5,10 +5,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadOrCreateJoinToken } from '@kubets/apiserver';
+import { NodeKind } from '@kubets/api';
+import { RestClient, loadKubeconfig } from '@kubets/client';
 import type { Running, UpContext } from '../up/up';
 import { createClusterNet, type ClusterNet, type NodeNet } from './network';
 import { startRelay } from './relay';
+import { prepareJoin } from '../server/join-setup';
+import { serveCertificateFor } from './serving-san';
 
 export interface NodeProcess {
   node: NodeNet;
@@ -22,11 +25,9 @@ function ktsBin(): string {
   return path.resolve(__dirname, '..', '..', 'bin', 'kts.js');
 }
 
-async function nodeReady(apiUrl: string, name: string): Promise<boolean> {
+async function nodeReady(admin: RestClient, name: string): Promise<boolean> {
   try {
-    const res = await fetch(`${apiUrl}/api/v1/nodes/${name}`);
-    if (res.status !== 200) return false;
-    const n = (await res.json()) as { status?: { conditions?: Array<{ type: string; status: string }> } };
+    const n = await admin.resource(NodeKind).get(name);
     return (n.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
   } catch {
     return false;
@@ -209,7 +210,6 @@ export interface MultiNode extends Running {
 
 /** Starts `count` nodes and waits until each is Ready (or its agent dies). */
 export async function startNodes(ctx: UpContext, count: number, apiPort: number): Promise<MultiNode> {
-  const { token } = loadOrCreateJoinToken(ctx.dataDir);
   // cluster CIDRs that no node route takes end on the empty guard bridge, never on the default route
   await cleanupStale(ctx);
   const { applyClusterGuard } = await import('../up/guard');
@@ -217,7 +217,9 @@ export async function startNodes(ctx: UpContext, count: number, apiPort: number)
   const net = await ctx.progress.step(`node network (${count} netns)`, async () => createClusterNet(count, ctx.clusterCIDR), (n) => `bridge ${n.bridge} ${n.hostIP}/24, nodes ${n.nodes.map((x) => x.ip).join(' ')}`);
   const agents: NodeProcess[] = [];
   let relay: Awaited<ReturnType<typeof startRelay>> | undefined;
+  const admin = new RestClient(loadKubeconfig(ctx.kubeconfig).config);
   const stop = async (): Promise<void> => {
+    admin.close();
     await Promise.all(agents.map((a) => stopAgent(a)));
     await relay?.close();
     net.remove();
@@ -226,7 +228,7 @@ export async function startNodes(ctx: UpContext, count: number, apiPort: number)
     fs.rmSync(nodesFile(ctx), { force: true });
   };
   try {
-    let serverUrl = `http://${net.hostIP}:${apiPort}`;
+    let serverUrl = `https://${net.hostIP}:${apiPort}`;
     try {
       relay = await startRelay(net.hostIP, apiPort, apiPort);
       serverUrl = relay.url;
@@ -234,13 +236,17 @@ export async function startNodes(ctx: UpContext, count: number, apiPort: number)
       // the API server already listens there (--bind-address=0.0.0.0)
       if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
     }
+    // agents verify the server against the pinned CA: its certificate must name the bridge address they dial
+    await ctx.progress.step('serving certificate', () => serveCertificateFor(ctx.credentials.pki, net.hostIP, serverUrl, ctx.signal), () => `names ${net.hostIP}`);
+    // the same secure join as remote agents: the token in <data-dir>/server/token, the CA pinned by its hash
+    const { token } = await prepareJoin(admin, { dataDir: ctx.dataDir, server: serverUrl, caPem: ctx.credentials.pki.ca.certPem, signal: ctx.signal });
     for (const n of net.nodes) agents.push(spawnAgent(ctx, net, n, serverUrl, token));
     for (const a of agents) {
       await ctx.progress.step(
         `node ${a.name}`,
         async () => {
           const deadline = Date.now() + 180_000;
-          while (!(await nodeReady(ctx.apiUrl, a.name))) {
+          while (!(await nodeReady(admin, a.name))) {
             if (a.proc.exitCode !== null || a.proc.signalCode !== null) throw new Error(`agent for ${a.name} exited (${a.proc.exitCode ?? a.proc.signalCode}):\n${tail(a.logFile)}`);
             if (Date.now() > deadline) throw new Error(`node ${a.name} not Ready after 180s; log ${a.logFile}:\n${tail(a.logFile)}`);
             if (ctx.signal.aborted) throw new Error('aborted');

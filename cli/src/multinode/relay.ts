@@ -3,6 +3,7 @@
 import * as net from 'node:net';
 
 export interface Relay {
+  /** https://host:port: the relay passes TLS through untouched */
   url: string;
   close(): Promise<void>;
 }
@@ -30,7 +31,7 @@ export async function startRelay(listenHost: string, listenPort: number, targetP
   });
   const port = (server.address() as net.AddressInfo).port;
   return {
-    url: `http://${listenHost}:${port}`,
+    url: `https://${listenHost}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

@@ -2,7 +2,8 @@ import { advertiseHost, joinCommand } from './server';
 
 describe('kts server', () => {
   it('prints the exact agent command', () => {
-    expect(joinCommand('http://192.0.2.10:6443', 'kts-abcdef.00')).toBe('kts agent --server http://192.0.2.10:6443 --token kts-abcdef.00');
+    const token = `K10${'ab'.repeat(32)}::abcdef.0123456789abcdef`;
+    expect(joinCommand('https://192.0.2.10:6443', token)).toBe(`kts agent --server https://192.0.2.10:6443 --token ${token}`);
   });
   it.each([
     ['192.0.2.10', '', '192.0.2.10'],

@@ -2,11 +2,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadOrCreateJoinToken, joinTokenFile } from '@kubets/apiserver';
-import { parseFlags, usage, str, num, bool, list } from '@kubets/client';
+import { RestClient, loadKubeconfig, parseFlags, usage, str, num, bool, list } from '@kubets/client';
 import { consoleProgress } from '../up/progress';
 import { serverFlags } from './flags';
 import { startControlPlane, stopAll } from './control-plane';
+import { prepareJoin, serverTokenFile } from './join-setup';
 
 /** The address agents should use: the advertise address, the bind address, or (for 0.0.0.0) the first non-loopback IPv4. */
 export function advertiseHost(bindAddress: string, advertise: string): string {
@@ -31,14 +31,9 @@ export async function server(argv: string[], signal: AbortSignal): Promise<numbe
   const progress = consoleProgress();
   const dataDir = path.resolve(str(values['data-dir']));
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const given = str(values.token);
-  if (given) {
-    fs.mkdirSync(path.dirname(joinTokenFile(dataDir)), { recursive: true, mode: 0o700 });
-    fs.writeFileSync(joinTokenFile(dataDir), given + '\n', { mode: 0o600 });
-  }
-  const { token, created } = loadOrCreateJoinToken(dataDir);
   progress.info(`kts server: data in ${dataDir}`);
   const bindAddress = str(values['bind-address']);
+  const host = advertiseHost(bindAddress, str(values['advertise-address']));
   const cp = await startControlPlane(
     {
       dataDir,
@@ -50,18 +45,32 @@ export async function server(argv: string[], signal: AbortSignal): Promise<numbe
       serviceClusterIpRange: str(values['service-cluster-ip-range']),
       serviceNodePortRange: str(values['service-node-port-range']),
       clusterCIDR: str(values['cluster-cidr']),
-      controllerManagerArgs: [`--node-monitor-grace-period=${num(values['node-monitor-grace-period'])}ms`],
+      controllerManagerArgs: [`--node-monitor-grace-period=${num(values['node-monitor-grace-period'])}ms`, `--cluster-signing-duration=${num(values['cluster-signing-duration'])}ms`],
       verbosity: num(values.v),
+      // the address agents dial must be in the serving certificate: they verify it against the pinned CA
+      tlsSans: [host, ...list(values['tls-san'])],
+      enableBootstrapTokenAuth: true,
     },
     progress,
     signal,
   );
-  const host = advertiseHost(bindAddress, str(values['advertise-address']));
-  const serverUrl = `http://${host.includes(':') ? `[${host}]` : host}:${cp.apiPort}`;
+  const serverUrl = `https://${host.includes(':') ? `[${host}]` : host}:${cp.apiPort}`;
+  let join: { token: string; created: boolean };
+  const admin = new RestClient(loadKubeconfig(cp.kubeconfig).config);
+  try {
+    join = await progress.step('join token', () =>
+      prepareJoin(admin, { dataDir, server: serverUrl, caPem: cp.credentials.pki.ca.certPem, ...(str(values.token) ? { given: str(values.token) } : {}), ...(num(values['token-ttl']) ? { ttlMs: num(values['token-ttl']) } : {}), signal }),
+    );
+  } catch (e) {
+    await stopAll(cp.running, progress);
+    throw e;
+  } finally {
+    admin.close();
+  }
   progress.info('');
-  progress.info(`Server is up. ${created ? 'Generated a join token' : 'Join token'} in ${joinTokenFile(dataDir)}.`);
+  progress.info(`Server is up. ${join.created ? 'Generated a join token' : 'Join token'} in ${serverTokenFile(dataDir)} (more: kts token create; revoke: kts token delete ID).`);
   progress.info('Join a node by running on it (as root):');
-  progress.info(`  ${joinCommand(serverUrl, token)}`);
+  progress.info(`  ${joinCommand(serverUrl, join.token)}`);
   if (bindAddress === '127.0.0.1' || bindAddress === 'localhost' || bindAddress === '::1') {
     progress.info('(the API server listens on loopback only: agents on other machines need --bind-address=<an address they reach>)');
   }
