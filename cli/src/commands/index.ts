@@ -26,7 +26,7 @@ export const commands: Command[] = [
   { name: 'scale', summary: 'set a new size for a deployment, replica set, or stateful set', run: async (argv, signal) => (await import('../kubectl')).runKubectl('scale', argv, signal) },
   { name: 'rollout', summary: 'manage the rollout of a resource (status, undo, history)', run: async (argv, signal) => (await import('../kubectl')).runKubectl('rollout', argv, signal) },
   { name: 'label', summary: 'update the labels on a resource', run: async (argv, signal) => (await import('../kubectl')).runKubectl('label', argv, signal) },
-  { name: 'certificate', summary: 'approve or deny certificate signing requests (kubectl certificate)', run: async (argv, signal) => (await import('../kubectl')).runKubectl('certificate', argv, signal) },
+  { name: 'certificate', summary: 'approve or deny certificate signing requests (kubectl certificate); list or rotate the cluster\'s certificates', run: async (argv, signal) => (argv[0] === 'list' || argv[0] === 'rotate' ? (await import('./certificate')).certificate(argv) : (await import('../kubectl')).runKubectl('certificate', argv, signal)) },
   { name: 'version', summary: 'print the client and server version information', run: async (argv, signal) => (await import('../kubectl')).runKubectl('version', argv, signal) },
   { name: 'api-resources', summary: 'print the supported API resources on the server', run: async (argv, signal) => (await import('../kubectl')).runKubectl('api-resources', argv, signal) },
 ];
