@@ -77,7 +77,7 @@ test('kts up brings a cluster up, writes a kubeconfig, and Ctrl-C stops everythi
   try {
     await kts.waitFor('Cluster is up');
     expect(kts.output()).toMatch(/✓ etcd: http:\/\/127\.0\.0\.1:\d+/);
-    expect(kts.output()).toContain(`✓ API server: http://127.0.0.1:${port}`);
+    expect(kts.output()).toContain(`✓ API server: https://127.0.0.1:${port}`);
     expect(kts.output()).toContain(`export KUBECONFIG=${dir}/kubeconfig`);
     const ns = kubectl(['get', 'namespaces', '-o', 'name']);
     for (const n of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) expect(ns).toContain(`namespace/${n}`);

@@ -6,7 +6,7 @@ import type { RequestContext } from '../registry/context';
 import type { ResourceStore } from '../registry/store';
 import { bootstrapPolicy } from './rbac/bootstrap-policy';
 import { reconcileBinding, reconcileRole, type ReconcileResult } from './rbac/reconcile';
-import { ktsRoleBindings, ktsRoles } from './rbac/kts-policy';
+import { ktsClusterRoleBindings, ktsClusterRoles, ktsRoleBindings, ktsRoles } from './rbac/kts-policy';
 import { aggregateClusterRoles } from './rbac/aggregate';
 
 function ctx(namespace: string, name: string): RequestContext {
@@ -47,8 +47,8 @@ export async function reconcileBootstrapPolicy(storeFor: (g: string, v: string, 
   const rbac = (r: string) => storeFor('rbac.authorization.k8s.io', 'v1', r);
   // admin/edit/view carry their aggregated rules from the start: a cluster without the controller-manager (or
   // before its clusterrole-aggregation controller runs) authorizes them the same
-  await reconcileAll(rbac('clusterroles'), aggregateClusterRoles(p.clusterRoles), reconcileRole);
-  await reconcileAll(rbac('clusterrolebindings'), p.clusterRoleBindings, reconcileBinding);
+  await reconcileAll(rbac('clusterroles'), aggregateClusterRoles([...p.clusterRoles, ...ktsClusterRoles()]), reconcileRole);
+  await reconcileAll(rbac('clusterrolebindings'), [...p.clusterRoleBindings, ...ktsClusterRoleBindings()], reconcileBinding);
   await reconcileAll(rbac('roles'), [...p.roles, ...ktsRoles()], reconcileRole);
   await reconcileAll(rbac('rolebindings'), [...p.roleBindings, ...ktsRoleBindings()], reconcileBinding);
 }

@@ -70,8 +70,9 @@ export const startControllerManager: ComponentStarter = async (ctx) => {
   const { parseControllerManagerFlags, runControllerManager } = await import('@kubets/controller-manager');
   const port = await freePort();
   const opts = parseControllerManagerFlags([
-    // TODO(rbac): system:kube-controller-manager with --use-service-account-credentials once every controller has its own client
-    `--kubeconfig=${ctx.kubeconfig}`,
+    // least privilege: the manager itself may only run elections, watch, and mint each controller's token
+    `--kubeconfig=${ctx.credentials.kubeconfig('kube-controller-manager')}`,
+    '--use-service-account-credentials=true',
     '--leader-elect=false',
     '--bind-address=127.0.0.1',
     `--secure-port=${port}`,

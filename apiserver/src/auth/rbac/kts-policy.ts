@@ -1,10 +1,20 @@
 // kubets' own additions to the default policy: the proxy also serves cluster DNS and publishes it (the kube-dns
-// Service and one EndpointSlice per node in kube-system), which Kubernetes leaves to CoreDNS' manifests.
-import type { Role, RoleBinding } from '@kubets/api';
-import { role, roleBinding, rule, user } from './policy-builders';
+// Service and one EndpointSlice per node in kube-system), which Kubernetes leaves to CoreDNS' manifests; and the
+// scheduler resolves a pod's priority from its PriorityClass when admission has not set spec.priority.
+import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '@kubets/api';
+import { Read, clusterRole, clusterRoleBinding, role, roleBinding, rule, user } from './policy-builders';
 import { Users } from '../types';
 
 export const clusterDnsRole = 'kts:cluster-dns-publisher';
+export const schedulerExtrasRole = 'kts:scheduler-priorityclass-reader';
+
+export function ktsClusterRoles(): ClusterRole[] {
+  return [clusterRole(schedulerExtrasRole, [rule(Read, ['scheduling.k8s.io'], ['priorityclasses'])])];
+}
+
+export function ktsClusterRoleBindings(): ClusterRoleBinding[] {
+  return [clusterRoleBinding(schedulerExtrasRole, [user(Users.kubeScheduler)])];
+}
 
 export function ktsRoles(): Role[] {
   return [
