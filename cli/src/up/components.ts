@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { freePort } from '@kubets/apiserver';
 import type { ComponentStarter, Running, UpContext } from './up';
 
@@ -128,6 +128,25 @@ function removeEmptyCgroupTree(rel: string): void {
   }
 }
 
+/** Unmounts everything mounted under `dir` (deepest first): the kubelet's tmpfs volumes and subPath binds of the
+ * pods a dev cluster stops with it. Lazy, so a mount still held by a dying process cannot block shutdown. */
+function unmountUnder(dir: string): void {
+  let mounts: string[] = [];
+  try {
+    mounts = fs.readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => (l.split(' ')[1] ?? '').replace(/\\040/g, ' '));
+  } catch {
+    return;
+  }
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+  for (const m of mounts.filter((m) => m.startsWith(prefix)).sort((a, b) => b.length - a.length)) {
+    try {
+      execFileSync('umount', ['-l', m], { stdio: 'ignore' });
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
 /** This machine as a node: the kubelet (with its in-process CRI runtime) and the proxy with cluster DNS. */
 export const startNode: ComponentStarter = async (ctx) => {
   const { parseKubeletFlags, startKubelet, startRuntime, parseRuntimeFlags, connectCri } = await import('@kubets/kubelet');
@@ -151,6 +170,7 @@ export const startNode: ComponentStarter = async (ctx) => {
       // The pod bridge the CNI plugin made (the pods are gone by now); the next start makes it again.
       await new Promise<void>((resolve) => execFile('ip', ['link', 'del', 'kts0'], () => resolve()));
       removeEmptyCgroupTree('/kubepods');
+      unmountUnder(rootDir);
     });
     const nodeName = os.hostname().toLowerCase();
     const kubeletOpts = parseKubeletFlags([
