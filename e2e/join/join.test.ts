@@ -111,7 +111,10 @@ describe('kts server / kts agent join', () => {
     agent.stderr?.on('data', (d: Buffer) => (agentOut += d.toString()));
     const kubeconfig = path.join(agentDir, 'agent', 'kubeconfig');
     const admin = new RestClient(loadKubeconfig(path.join(dataDir, 'kubeconfig')).config);
-    await waitFor(async () => (fs.existsSync(kubeconfig) ? true : agent!.exitCode !== null ? Promise.reject(new Error(agentOut)) : undefined), 60_000, 'agent kubeconfig');
+    await waitFor(async () => (fs.existsSync(kubeconfig) || agent!.exitCode !== null ? true : undefined), 60_000, 'agent kubeconfig').catch((e: Error) => {
+      throw new Error(`${e.message}\n--- agent output ---\n${agentOut.slice(-4000)}`);
+    });
+    if (!fs.existsSync(kubeconfig)) throw new Error(`agent exited ${agent.exitCode}:\n${agentOut.slice(-4000)}`);
     expect(fs.readFileSync(kubeconfig, 'utf8')).toContain(`server: ${serverUrl}`);
     const node = await waitFor(async () => {
       if (agent!.exitCode !== null) throw new Error(`agent exited ${agent!.exitCode}:\n${agentOut}`);

@@ -8,7 +8,8 @@ export const controllerRolePrefix = 'system:controller:';
 const controllerRules: Record<string, () => PolicyRule[]> = {
   'certificate-controller': () => [
     rule(['get', 'list', 'watch', 'delete'], ['certificates.k8s.io'], ['certificatesigningrequests']),
-    rule(['update'], ['certificates.k8s.io'], ['certificatesigningrequests/status', 'certificatesigningrequests/approval']),
+    // patch: kts' approver merge-patches the Approved condition (upstream PUTs it)
+    rule(['update', 'patch'], ['certificates.k8s.io'], ['certificatesigningrequests/status', 'certificatesigningrequests/approval']),
     rule(['approve'], ['certificates.k8s.io'], ['signers'], ['kubernetes.io/kube-apiserver-client-kubelet']),
     rule(['sign'], ['certificates.k8s.io'], ['signers'], ['kubernetes.io/kube-apiserver-client', 'kubernetes.io/kube-apiserver-client-kubelet', 'kubernetes.io/kubelet-serving', 'kubernetes.io/legacy-unknown']),
     rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
