@@ -29,6 +29,7 @@ export async function agent(argv: string[], signal: AbortSignal): Promise<number
   const nodeName = (str(values['node-name']) || os.hostname()).toLowerCase();
   let kubeconfig: string;
   let clientPem: string;
+  let caFile: string;
   try {
     const joined = await join({
       server,
@@ -40,7 +41,7 @@ export async function agent(argv: string[], signal: AbortSignal): Promise<number
       csrTimeoutMs: num(values['csr-timeout']),
       log,
     });
-    ({ kubeconfig, clientPem } = joined);
+    ({ kubeconfig, clientPem, caFile } = joined);
     log(joined.reused ? 'joined earlier: reusing the node certificate' : 'joined: wrote the node kubeconfig (client certificate only)', { kubeconfig, node: nodeName });
   } catch (e) {
     if (signal.aborted) return 0;
@@ -71,6 +72,8 @@ export async function agent(argv: string[], signal: AbortSignal): Promise<number
   const nodeIPFlag = str(values['node-ip']);
   const kubeletOpts = parseKubeletFlags([
     `--kubeconfig=${kubeconfig}`,
+    // the API server calls the kubelet (logs, exec, port-forward) with a client certificate from the cluster CA
+    `--client-ca-file=${caFile}`,
     `--hostname-override=${nodeName}`,
     ...(nodeIPFlag ? [`--node-ip=${nodeIPFlag}`] : []),
     `--root-dir=${rootDir}`,

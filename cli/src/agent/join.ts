@@ -13,10 +13,13 @@ export interface AgentPaths {
   kubeconfig: string;
   /** cert + key of the node's client identity (kubelet-client-current.pem, 0600) */
   clientPem: string;
+  /** the pinned cluster CA: the kubelet's --client-ca-file (the API server calls it with a client certificate) */
+  caFile: string;
 }
 
 export function agentPaths(dataDir: string): AgentPaths {
-  return { kubeconfig: path.join(dataDir, 'agent', 'kubeconfig'), clientPem: path.join(dataDir, 'agent', 'pki', 'kubelet-client-current.pem') };
+  const pki = path.join(dataDir, 'agent', 'pki');
+  return { kubeconfig: path.join(dataDir, 'agent', 'kubeconfig'), clientPem: path.join(pki, 'kubelet-client-current.pem'), caFile: path.join(pki, 'ca.crt') };
 }
 
 export interface JoinOptions {
@@ -53,16 +56,18 @@ function writePrivate(file: string, content: string): void {
   fs.renameSync(tmp, file);
 }
 
-/** A kubeconfig from an earlier join still usable: same server and pinned CA, this node, certificate not expiring. */
-function reusable(p: AgentPaths, server: string, caHash: string, nodeName: string): boolean {
+/** The pinned CA of a kubeconfig from an earlier join still usable (same server and CA pin, this node, certificate
+ * not about to expire); undefined: join again. */
+function reusable(p: AgentPaths, server: string, caHash: string, nodeName: string): string | undefined {
   try {
     const kc = parseYaml(fs.readFileSync(p.kubeconfig, 'utf8')) as { clusters?: Array<{ cluster?: { server?: string; 'certificate-authority-data'?: string } }> };
     const cl = kc.clusters?.[0]?.cluster;
-    if (cl?.server !== server || caBundleHash(Buffer.from(cl['certificate-authority-data'] ?? '', 'base64').toString('utf8')) !== caHash) return false;
+    const caPem = Buffer.from(cl?.['certificate-authority-data'] ?? '', 'base64').toString('utf8');
+    if (cl?.server !== server || caBundleHash(caPem) !== caHash) return undefined;
     const cert = new X509Certificate(fs.readFileSync(p.clientPem));
-    return cert.subject.split('\n').includes(`CN=system:node:${nodeName}`) && Date.parse(cert.validTo) - Date.now() > 60_000;
+    return cert.subject.split('\n').includes(`CN=system:node:${nodeName}`) && Date.parse(cert.validTo) - Date.now() > 60_000 ? caPem : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -87,7 +92,11 @@ export async function join(o: JoinOptions): Promise<AgentPaths & { reused: boole
     throw new JoinRefused(`kts agent: ${(e as Error).message}`);
   }
   const p = agentPaths(o.dataDir);
-  if (reusable(p, o.server, pin.caHash, o.nodeName)) return { ...p, reused: true };
+  const earlier = reusable(p, o.server, pin.caHash, o.nodeName);
+  if (earlier) {
+    writePrivate(p.caFile, earlier);
+    return { ...p, reused: true };
+  }
   const caPem = await discoverClusterCA({ server: o.server, caHash: pin.caHash, signal: o.signal, timeoutMs: o.timeoutMs, onRetry: (err) => o.log('server not reachable yet, retrying', { server: o.server, err }) });
   o.log('the server\'s CA matches the token', { server: o.server, caHash: pin.caHash });
   const { certificate } = await import('@kubets/kubelet');
@@ -100,6 +109,7 @@ export async function join(o: JoinOptions): Promise<AgentPaths & { reused: boole
       onCreated: (name) => o.log('requested a node client certificate; waiting for approval', { csr: name }),
     });
     certificate.writeCertKeyFile(p.clientPem, issued.certPem, issued.keyPem);
+    writePrivate(p.caFile, caPem);
     writePrivate(p.kubeconfig, nodeKubeconfigYaml(o.server, caPem, o.nodeName, p.clientPem));
     return { ...p, reused: false };
   } catch (e) {
