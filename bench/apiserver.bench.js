@@ -11,7 +11,10 @@
 require('./lib/register-ts');
 const { fork } = require('node:child_process');
 const fs = require('node:fs');
-const http = require('node:http');
+const https = require('node:https');
+const { adminTls } = require('./lib/admin-tls');
+/** admin TLS options, read once the API server has created its PKI */
+let tls = {};
 const os = require('node:os');
 const path = require('node:path');
 
@@ -97,7 +100,7 @@ async function phase(concurrency, op) {
 function request(agent, url, method, body, headers = {}) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    const req = http.request(url, { method, agent, headers: { Accept: 'application/json', ...(data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {}), ...headers } }, (res) => {
+    const req = https.request(url, { method, agent, headers: { Accept: 'application/json', ...(data ? { 'Content-Type': 'application/json', 'Content-Length': data.length } : {}), ...headers } }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
@@ -135,8 +138,8 @@ async function startChild(etcdUrl, dir) {
 const cmBody = (ns, name) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { k: 'v'.repeat(200) } });
 
 async function watchFanOut(url) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
-  const writer = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const agent = new https.Agent({ ...tls,  keepAlive: true, maxSockets: Infinity });
+  const writer = new https.Agent({ ...tls,  keepAlive: true, maxSockets: 1 });
   const base = `${url}/api/v1/namespaces/fan/configmaps`;
   await request(writer, `${url}/api/v1/namespaces`, 'POST', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'fan' } });
   const created = JSON.parse((await request(writer, base, 'POST', { ...cmBody('fan', 'obj'), data: { n: '0' } })).toString());
@@ -147,7 +150,7 @@ async function watchFanOut(url) {
   let established = 0;
   await new Promise((resolve, reject) => {
     for (let i = 0; i < nWatchers; i++) {
-      const req = http.get(`${base}?watch=true&resourceVersion=${rv}&allowWatchBookmarks=false`, { agent, headers: { Accept: 'application/json' } }, (res) => {
+      const req = https.get(`${base}?watch=true&resourceVersion=${rv}&allowWatchBookmarks=false`, { agent, headers: { Accept: 'application/json' } }, (res) => {
         if (res.statusCode !== 200) return reject(new Error(`watch: ${res.statusCode}`));
         let buf = '';
         res.setEncoding('utf8');
@@ -214,8 +217,9 @@ async function main() {
 
     // ---- the API server (child process) on the same etcd
     api = await startChild(etcd.endpoint, dir);
+    tls = adminTls(dir);
     const url = api.url;
-    const setup = new http.Agent({ keepAlive: true, maxSockets: 16 });
+    const setup = new https.Agent({ ...tls,  keepAlive: true, maxSockets: 16 });
     for (const ns of ['bench', 'list']) await request(setup, `${url}/api/v1/namespaces`, 'POST', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     const fill = [];
     for (let i = 0; i < 1000; i++) fill.push(i);
@@ -228,7 +232,7 @@ async function main() {
     setup.destroy();
     let seq = 0;
     for (const c of concurrencies) {
-      const agent = new http.Agent({ keepAlive: true, maxSockets: c });
+      const agent = new https.Agent({ ...tls,  keepAlive: true, maxSockets: c });
       out.api[`create@${c}`] = !wanted('create') ? skipped : await phase(c, () => request(agent, `${url}/api/v1/namespaces/bench/configmaps`, 'POST', cmBody('bench', `c${c}-${seq++}`)));
       out.api[`get@${c}`] = !wanted('get') ? skipped : await phase(c, (w, i) => request(agent, `${url}/api/v1/namespaces/list/configmaps/cm-${String((w * 7919 + i) % 1000).padStart(4, '0')}`, 'GET'));
       out.api[`list@${c}`] = !wanted('list') ? skipped : await phase(c, () => request(agent, `${url}/api/v1/namespaces/list/configmaps`, 'GET'));
