@@ -18,6 +18,7 @@ import { bootstrap, startBootstrapControllers } from './bootstrap/bootstrap';
 import { namespaceHooks } from './registry/kinds/namespace-hooks';
 import { Discovery, aggregatedV2, aggregatedV2beta1, negotiateDiscovery } from './discovery/discovery';
 import { OpenAPIService } from './openapi/openapi';
+import { OpenAPIV2Service } from './openapi/v2-handler';
 import { ApiHandler } from './http/api-handler';
 import { parseRequestInfo, type RequestInfo } from './http/request-info';
 import { statusBody, toStatusError, writeJson, writeRawJson, writeStatus } from './http/errors';
@@ -319,6 +320,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const api = new ApiHandler({ storeFor, nodes, ...(signer ? { signer } : {}), reviews: reviewHandlers(auth) });
   const discovery = new Discovery(kinds);
   const openapi = new OpenAPIService(kinds);
+  const openapiV2 = new OpenAPIV2Service(kinds);
 
   let ready = false;
 
@@ -409,7 +411,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
         res.end(openapi.index());
         return;
       case '/openapi/v2':
-        throw errors.pathNotFound();
+        getOnly();
+        return openapiV2.serve(req, res);
     }
     if (p.startsWith('/openapi/v3/')) {
       getOnly();
