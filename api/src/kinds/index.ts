@@ -21,6 +21,8 @@ import { StatefulSetKind } from './apps/statefulset';
 import { JobKind } from './batch/job';
 import { CronJobKind } from './batch/cronjob';
 import { LeaseKind } from './coordination/lease';
+import { MutatingWebhookConfigurationKind } from './admissionregistration/mutatingwebhookconfiguration';
+import { ValidatingWebhookConfigurationKind } from './admissionregistration/validatingwebhookconfiguration';
 import { RoleKind, ClusterRoleKind } from './rbac/role';
 import { RoleBindingKind, ClusterRoleBindingKind } from './rbac/rolebinding';
 import { PriorityClassKind } from './scheduling/priorityclass';
@@ -57,6 +59,9 @@ export * from './apps/statefulset';
 export * from './batch/job';
 export * from './batch/cronjob';
 export * from './coordination/lease';
+export * from './admissionregistration/webhook-common';
+export * from './admissionregistration/mutatingwebhookconfiguration';
+export * from './admissionregistration/validatingwebhookconfiguration';
 export * from './rbac/common';
 export * from './rbac/role';
 export * from './rbac/rolebinding';
@@ -95,6 +100,8 @@ export const allKinds: KindDef[] = [
   JobKind,
   CronJobKind,
   LeaseKind,
+  MutatingWebhookConfigurationKind,
+  ValidatingWebhookConfigurationKind,
   EndpointSliceKind,
   RoleKind,
   ClusterRoleKind,
