@@ -51,6 +51,8 @@ const recognizers: Recognizer[] = [
   { subresource: 'nodeclient', recognize: isNodeClientCert, successMessage: 'Auto approving kubelet client certificate after SubjectAccessReview.' },
 ];
 
+const isReady = (node: ReadOnly<Node> | undefined): boolean => !!node?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+
 /** Why a kubelet-serving request is not the node asking for its own names and addresses (undefined: it is). */
 export function kubeletServingMismatch(csr: CSR, req: CsrDetails, node: ReadOnly<Node> | undefined): string | undefined {
   if (kubeletServingError(req, csr.spec.usages ?? [])) return 'not a valid kubelet serving request';
@@ -105,6 +107,11 @@ export class CSRApprovingController extends BaseController {
     const tried: string[] = [];
     for (const r of recognizers) {
       if (!r.recognize(csr, req)) continue;
+      // a bootstrap token may not take over a live node's name: only the node itself (selfnodeclient, proving it
+      // holds that node's current certificate) renews a name whose Node is Ready
+      if (r.subresource === 'nodeclient' && csr.spec.username !== req.commonName && isReady(this.nodes.get(req.commonName.replace(/^system:node:/, '')))) {
+        return this.deny(csr, 'NodeExists', `node ${JSON.stringify(req.commonName.replace(/^system:node:/, ''))} already exists and is Ready: a new client certificate for it can only be requested by the node itself`);
+      }
       tried.push(r.subresource);
       if (await this.authorize(csr, r.subresource)) return this.approve(csr, r.successMessage);
     }
@@ -120,6 +127,12 @@ export class CSRApprovingController extends BaseController {
       ...(csr.spec.extra ? { extra: structuredClone(csr.spec.extra) as Record<string, string[]> } : {}),
       resourceAttributes: { group: 'certificates.k8s.io', resource: 'certificatesigningrequests', subresource, verb: 'create', version: '*' },
     });
+  }
+
+  private async deny(csr: CSR, reason: string, message: string): Promise<void> {
+    const conditions = [...(csr.status?.conditions ?? []), { type: 'Denied', status: 'True', reason, message }];
+    await this.api.patch(csr.metadata.name ?? '', 'merge', { metadata: { resourceVersion: csr.metadata.resourceVersion }, status: { conditions } }, { subresource: 'approval' });
+    this.logger.info('Denied CSR', { name: csr.metadata.name, reason });
   }
 
   /** Adds the Approved condition through certificatesigningrequests/approval (a stale copy gets a Conflict and is retried). */

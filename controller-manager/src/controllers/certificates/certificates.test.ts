@@ -159,6 +159,24 @@ describe('CSRApprovingController', () => {
     expect(c.queue.numRequeues('c')).toBe(reviewed.length && !approvedMessage ? 1 : 0);
   });
 
+  it('denies a bootstrap request for the name of a Ready node; the node itself still renews', async () => {
+    const pem = (await createCSR(nodeSubject)).csrPem;
+    const ready: Node = { ...node('n1', []), status: { conditions: [{ type: 'Ready', status: 'True' }] } };
+    h.client.seed(NodeKind, ready);
+    h.client.seed(
+      CertificateSigningRequestKind,
+      csrObj('takeover', pem, 'kubernetes.io/kube-apiserver-client-kubelet', client, { username: 'system:bootstrap:abcdef', groups: ['system:bootstrappers'] }),
+      csrObj('renewal', pem, 'kubernetes.io/kube-apiserver-client-kubelet', client, { username: 'system:node:n1', groups: ['system:nodes'] }),
+    );
+    allowed.add('system:bootstrap:abcdef:nodeclient');
+    allowed.add('system:node:n1:selfnodeclient');
+    await h.start();
+    await c.processKey('takeover');
+    await c.processKey('renewal');
+    expect(await conditionsOf('takeover')).toEqual([expect.objectContaining({ type: 'Denied', status: 'True', reason: 'NodeExists' })]);
+    expect(await conditionsOf('renewal')).toEqual([expect.objectContaining({ type: 'Approved', status: 'True' })]);
+  });
+
   it('leaves approved, denied and issued requests alone', async () => {
     const pem = (await createCSR(nodeSubject)).csrPem;
     const base = (name: string, conds: string[]) => csrObj(name, pem, 'kubernetes.io/kube-apiserver-client-kubelet', client, { username: 'system:node:n1' }, conds);
