@@ -119,13 +119,18 @@ describe('kts up --nodes 3', () => {
     expect(byNode.size).toBeGreaterThanOrEqual(2);
     const [from, ...others] = [...byNode.values()].map((l) => l[0]!);
     for (const to of others) expect(httpFrom(from!.name, to.ip, 8080)).toBe(to.name);
-    // the Service (by DNS name) reaches pods on more than one node
+    // the Service (by DNS name) reaches pods on more than one node — once every node's proxy has programmed it and
+    // cluster DNS knows the name: wait for that, not for luck
     const seen = new Set<string>();
-    for (let i = 0; i < 24 && seen.size < 2; i++) {
-      const name = httpFrom(from!.name, 'web', 80);
-      const node = ready.find((p) => p.name === name)?.node;
-      if (node) seen.add(node);
-    }
+    await until(() => {
+      try {
+        const node = ready.find((p) => p.name === httpFrom(from!.name, 'web', 80))?.node;
+        if (node) seen.add(node);
+      } catch {
+        /* not programmed yet */
+      }
+      return seen.size >= 2 ? true : undefined;
+    }, 60_000, 'the web Service reaching pods on two nodes');
     expect(seen.size).toBeGreaterThanOrEqual(2);
   }, 240_000);
 
