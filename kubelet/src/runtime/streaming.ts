@@ -10,7 +10,8 @@
 //   at the current end) until the container exits. Stdin is not supported.
 // * PortForward GET /portforward/<token>?port=<n>: WebSocket (subprotocol portforward.kts.v1), one WebSocket per TCP
 //   connection; binary frames are raw bytes in both directions. The runtime connects to 127.0.0.1:<n> inside the pod's
-//   network namespace. Closing either side closes the other.
+//   network namespace. Closing either side closes the other: with 1000, or 1011 and the error (e.g. connection refused)
+//   as the reason when the connection to the pod port failed.
 // Tokens are single-use and expire after 60 s. GET /healthz answers "ok"; GET /metrics serves Prometheus metrics.
 import * as http from 'node:http';
 import * as fs from 'node:fs';
@@ -53,6 +54,14 @@ export function execStatus(code: number): string {
     reason: 'NonZeroExitCode',
     details: { causes: [{ reason: 'ExitCode', message: String(code) }] },
   });
+}
+
+/** nc's complaint (e.g. "can't connect to remote host (127.0.0.1): Connection refused") as a close reason (<=123 bytes). */
+function portForwardError(stderr: string, port: number, code: number | null): string {
+  const line = stderr.split('\n').map((l) => l.replace(/^(nc|nsenter): /, '').trim()).find(Boolean) ?? `forwarding to port ${port} failed (exit ${code ?? 'signal'})`;
+  let b = Buffer.from(line);
+  if (b.length > 123) b = b.subarray(0, 120);
+  return b.toString('utf8').replace(/\uFFFD$/, '');
 }
 
 export class StreamingServer {
@@ -220,11 +229,17 @@ export class StreamingServer {
     }
     const netns = this.backend.netnsOf(req.sandboxId);
     const args = netns === 'host' ? [this.backend.busybox, 'nc', '127.0.0.1', String(port)] : [`--net=${netns}`, this.backend.busybox, 'nc', '127.0.0.1', String(port)];
-    const child = spawn(netns === 'host' ? args[0] ?? '' : 'nsenter', netns === 'host' ? args.slice(1) : args, { stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn(netns === 'host' ? args[0] ?? '' : 'nsenter', netns === 'host' ? args.slice(1) : args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
     child.stdout.on('data', (b: Buffer) => ws.readyState === ws.OPEN && ws.send(b));
+    child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString('utf8')).slice(0, 1024)));
     child.stdin.on('error', () => undefined);
     ws.on('message', (data: Buffer) => child.stdin.write(data));
     ws.on('close', () => child.kill('SIGKILL'));
-    child.on('close', () => ws.readyState === ws.OPEN && ws.close(1000));
+    child.on('close', (code) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (code === 0) ws.close(1000);
+      else ws.close(1011, portForwardError(stderr, port, code));
+    });
   }
 }

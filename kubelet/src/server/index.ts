@@ -2,7 +2,8 @@
 //   /healthz, /metrics, /metrics/resource, /pods, /stats/summary,
 //   GET /containerLogs/<ns>/<pod>/<container>?follow&tailLines&previous&timestamps&sinceSeconds&sinceTime&limitBytes,
 //   /exec|/attach/<ns>/<pod>[/<uid>]/<container>?command=…&stdin&stdout&stderr&tty  (WebSocket channel protocols, SPDY/3.1),
-//   /portforward/<ns>/<pod>[/<uid>]  (WebSocket SPDY/3.1+portforward.k8s.io tunnel, SPDY/3.1).
+//   /portforward/<ns>/<pod>[/<uid>]  (WebSocket SPDY/3.1+portforward.k8s.io tunnel, SPDY/3.1, WebSocket channels
+//   v4.channel.k8s.io / v4.base64.channel.k8s.io with ?ports=…).
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,8 @@ import { Counter } from 'prom-client';
 import { parseLogQuery, streamCriLog } from './logs';
 import { serveSpdyExec, serveWebSocketExec, type StreamFlags } from './exec';
 import { servePortForward } from './portforward';
+import { parsePortForwardPorts, pickPortForwardProtocol, serveWebSocketPortForward, WS_PORTFORWARD_PROTOCOLS } from './portforward-ws';
+import { runtimeDialer } from './pod-port';
 import { clientProtocols, isSpdyUpgrade, negotiateProtocol, webSocketDuplex, writeSpdyUpgrade } from './spdy';
 import { pickWsProtocol, SPDY_EXEC_PROTOCOLS, WS_EXEC_PROTOCOLS } from './channels';
 import { buildSummary, readNodeUsage, renderResourceMetrics } from './stats';
@@ -231,6 +234,20 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
     const spdy = isSpdyUpgrade(req);
     if (!spdy && (req.headers.upgrade ?? '').toLowerCase() !== 'websocket') throw new HttpError(400, `unsupported upgrade ${req.headers.upgrade ?? ''}`);
     if (kind === 'portforward') {
+      // WebSocket without kubectl's SPDY tunnel: the channel protocols (ports from the query, checked first as upstream)
+      const wsOffered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+      const channels = !spdy && !wsOffered.includes(PORTFORWARD_WS_PROTOCOL);
+      let pfPorts: number[] = [];
+      if (channels) {
+        try {
+          pfPorts = parsePortForwardPorts(url.searchParams);
+        } catch (e) {
+          throw new HttpError(400, (e as Error).message);
+        }
+        if (wsOffered.length && !pickPortForwardProtocol(wsOffered)) {
+          throw new HttpError(400, `unable to upgrade websocket connection: requested protocol(s) are not supported: [${wsOffered.join(' ')}]; supports [${WS_PORTFORWARD_PROTOCOLS.map((p) => p.name).join(' ')}]`);
+        }
+      }
       const t = parseTarget(url.pathname, false);
       const uid = await podUid(t.ns, t.pod, t.uid);
       const sandboxId = await pods.sandboxId(t.ns, t.pod);
@@ -248,11 +265,15 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
         servePortForward(socket, target, timeoutMs);
         return;
       }
-      // ws rejects '/' in subprotocol tokens: negotiate under a stand-in token, answer with the real name.
-      const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((x) => x.trim());
-      if (!offered.includes(PORTFORWARD_WS_PROTOCOL)) {
-        throw new HttpError(400, `unable to upgrade: WebSocket subprotocol ${PORTFORWARD_WS_PROTOCOL} required (offered: ${offered.join(', ')})`);
+      if (channels) {
+        pfChanWss.handleUpgrade(req, socket, head, (ws) => {
+          sessions.inc({ type: kind, transport: 'websocket' });
+          const proto = pickPortForwardProtocol([ws.protocol]) ?? { name: '', binary: true };
+          serveWebSocketPortForward(ws, proto.binary, pfPorts, target, runtimeDialer(target));
+        });
+        return;
       }
+      // ws rejects '/' in subprotocol tokens: negotiate under a stand-in token, answer with the real name.
       req.headers['sec-websocket-protocol'] = PORTFORWARD_WS_STANDIN;
       pfWss.handleUpgrade(req, socket, head, (ws) => {
         sessions.inc({ type: kind, transport: 'websocket-spdy' });
@@ -296,6 +317,7 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
 
   const execWss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => pickWsProtocol(offered)?.name ?? false });
   const pfWss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => (offered.has(PORTFORWARD_WS_STANDIN) ? PORTFORWARD_WS_STANDIN : false) });
+  const pfChanWss = new WebSocketServer({ noServer: true, handleProtocols: (offered) => pickPortForwardProtocol(offered)?.name ?? false });
   pfWss.on('headers', (headers: string[]) => {
     for (let i = 0; i < headers.length; i++) {
       if (/^sec-websocket-protocol:/i.test(headers[i]!)) headers[i] = `Sec-WebSocket-Protocol: ${PORTFORWARD_WS_PROTOCOL}`;
@@ -351,8 +373,10 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
         for (const ac of aborts) ac.abort();
         for (const c of execWss.clients) c.terminate();
         for (const c of pfWss.clients) c.terminate();
+        for (const c of pfChanWss.clients) c.terminate();
         execWss.close();
         pfWss.close();
+        pfChanWss.close();
         for (const s of sockets) s.destroy();
         const closed = new Promise<void>((r) => server.close(() => r()));
         server.closeAllConnections();

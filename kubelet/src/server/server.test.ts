@@ -292,3 +292,45 @@ describe('authentication and authorization', () => {
     expect((await get('/pods', forged)).status).toBe(401);
   });
 });
+
+describe('port-forward over WebSocket channels', () => {
+  function wsPf(query: string, protocols: string[]): Promise<{ ws: WebSocket; frames: Buffer[]; protocol: string; closed: Promise<void> }> {
+    const ws = new WebSocket(`${kubelet.url.replace('https', 'wss')}/portforward/ns/p?${query}`, protocols, tlsAs(admin));
+    const frames: Buffer[] = [];
+    ws.on('message', (d: Buffer) => frames.push(d));
+    const closed = new Promise<void>((r) => ws.on('close', () => r()));
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => resolve({ ws, frames, protocol: ws.protocol, closed }));
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`status ${res.statusCode}`)));
+      ws.once('error', reject);
+    });
+  }
+
+  it('v4.channel.k8s.io (as the Python and JavaScript clients offer it): ports announced, bytes both ways, errors as text', async () => {
+    const { ws, frames, protocol, closed } = await wsPf('ports=80&ports=9', ['v5.channel.k8s.io', 'v4.channel.k8s.io']);
+    expect(protocol).toBe('v4.channel.k8s.io');
+    ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('ping')]));
+    await waitUntil(() => frames.length >= 6);
+    expect(frames.slice(0, 4)).toEqual([Buffer.from([0, 80, 0]), Buffer.from([1, 80, 0]), Buffer.from([2, 9, 0]), Buffer.from([3, 9, 0])]);
+    expect(frames.slice(4).map((f) => `${f[0]}:${f.subarray(1).toString()}`).sort()).toEqual(['0:port 80: ping', '3:error forwarding port 9 to pod p, uid u1: no such port']);
+    ws.close();
+    await closed;
+  });
+
+  it('no subprotocol is binary (as upstream); ports and protocols are checked before upgrading', async () => {
+    const plain = await wsPf('ports=81', []);
+    await waitUntil(() => plain.frames.length >= 2);
+    expect(plain.frames).toEqual([Buffer.from([0, 81, 0]), Buffer.from([1, 81, 0])]);
+    plain.ws.close();
+    await expect(wsPf('', ['v4.channel.k8s.io'])).rejects.toThrow('status 400');
+    await expect(wsPf('ports=80', ['v5.channel.k8s.io'])).rejects.toThrow('status 400');
+  });
+});
+
+async function waitUntil(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
