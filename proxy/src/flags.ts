@@ -43,11 +43,15 @@ export interface ProxyOptions {
   verbosity: number;
 }
 
+export function proxyUsage(): string {
+  return usage('proxy', 'Program service routing (iptables) for this node, and optionally serve cluster DNS.', proxyFlagSpecs);
+}
+
 /** Returns undefined after printing help. */
 export function parseProxyFlags(argv: string[]): ProxyOptions | undefined {
   const { values: v } = parseFlags(argv, proxyFlagSpecs);
   if (bool(v.help)) {
-    console.log(usage('proxy', 'Program service routing (iptables) for this node, and optionally serve cluster DNS.', proxyFlagSpecs));
+    console.log(proxyUsage());
     return undefined;
   }
   const mode = str(v['proxy-mode']);

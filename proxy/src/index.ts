@@ -1,5 +1,5 @@
 export { runProxy, startProxy, type ProxyDeps, type RunningProxy } from './run';
-export { parseProxyFlags, proxyFlagSpecs, type ProxyOptions } from './flags';
+export { parseProxyFlags, proxyUsage, proxyFlagSpecs, type ProxyOptions } from './flags';
 export { cleanupAll, ensureJumps } from './iptables/jumps';
 export { ExecIptables, type IptablesRunner } from './iptables/runner';
 export { FakeIptables } from './iptables/fake-runner';

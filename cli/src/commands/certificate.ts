@@ -108,11 +108,15 @@ async function rotate(dataDir: string): Promise<number> {
   return 0;
 }
 
+export function certificateUsage(): string {
+  return usage('certificate list|rotate', 'List the cluster\'s certificates and their expiry, or reissue the control-plane certificates from the CA.', specs);
+}
+
 export async function certificate(argv: string[]): Promise<number> {
   const { values, args } = parseFlags(argv, specs);
   const dataDir = path.resolve(str(values['data-dir']));
   if (bool(values.help) || (args[0] !== 'list' && args[0] !== 'rotate')) {
-    console.log(usage('certificate list|rotate', 'List the cluster\'s certificates and their expiry, or reissue the control-plane certificates from the CA.', specs));
+    console.log(certificateUsage());
     return bool(values.help) ? 0 : 1;
   }
   return args[0] === 'list' ? list(dataDir) : rotate(dataDir);

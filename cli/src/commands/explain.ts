@@ -29,10 +29,14 @@ function getJson(url: string): Promise<{ status: number; body: string }> {
   });
 }
 
+export function explainUsage(): string {
+  return usage('explain pod NAME', 'Show why a pod is pending, or why it was placed on its node.', specs);
+}
+
 export async function explain(argv: string[]): Promise<number> {
   const { values, args } = parseFlags(argv, specs);
   if (bool(values.help) || args[0] !== 'pod' || !args[1]) {
-    console.log(usage('explain pod NAME', 'Show why a pod is pending, or why it was placed on its node.', specs));
+    console.log(explainUsage());
     return bool(values.help) ? 0 : 1;
   }
   let ns = str(values.namespace) || str(values.n);

@@ -31,11 +31,15 @@ interface SecretList {
   metadata?: { continue?: string };
 }
 
+export function secretsEncryptUsage(): string {
+  return usage('secrets-encrypt rotate|rotate-keys|status', 'Rotate (or show) the key that encrypts Secrets at rest.', specs);
+}
+
 export async function secretsEncrypt(argv: string[], signal: AbortSignal): Promise<number> {
   const { values, args } = parseFlags(argv, specs);
   const sub = args[0];
   if (bool(values.help) || (sub !== 'rotate' && sub !== 'rotate-keys' && sub !== 'status')) {
-    console.log(usage('secrets-encrypt rotate|rotate-keys|status', 'Rotate (or show) the key that encrypts Secrets at rest.', specs));
+    console.log(secretsEncryptUsage());
     return bool(values.help) ? 0 : 1;
   }
   const dataDir = str(values['data-dir']);

@@ -41,11 +41,15 @@ function adminConfig(values: Record<string, FlagValue>): LoadedKubeconfig {
   return loadKubeconfig(fs.existsSync(fromDataDir) ? fromDataDir : undefined);
 }
 
+export function tokenUsage(): string {
+  return usage('token create|list|delete', help, specs);
+}
+
 export async function token(argv: string[], signal: AbortSignal): Promise<number> {
   const { values, args } = parseFlags(argv, specs);
   const [verb, arg] = args;
   if (bool(values.help) || !verb) {
-    console.log(usage('token create|list|delete', help, specs));
+    console.log(tokenUsage());
     return bool(values.help) ? 0 : 1;
   }
   if (verb === 'create' && arg) return serviceAccountToken(values, arg, signal);

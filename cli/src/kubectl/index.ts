@@ -1,7 +1,8 @@
 // The kubectl-style commands of kts. Each is a CommandSpec run by runCommand (flags, kubeconfig, error printing);
 // `kubectl(argv, io)` runs one in-process with injectable IO (tests).
 import type { CommandSpec } from './common/context';
-import { runCommand } from './common/context';
+import { helpText, runCommand } from './common/context';
+import { globalFlags } from './common/flags';
 import type { IO } from './common/io';
 
 export type { IO } from './common/io';
@@ -27,6 +28,20 @@ export async function runKubectl(name: string, argv: string[], signal: AbortSign
   const load = loaders[name];
   if (!load) throw new Error(`unknown kubectl command "${name}"`);
   return runCommand(await load(), argv, signal, io);
+}
+
+/** `kts NAME --help` text of a kubectl command. */
+export async function kubectlUsage(name: string): Promise<string> {
+  const load = loaders[name];
+  if (!load) throw new Error(`unknown kubectl command "${name}"`);
+  return helpText(await load());
+}
+
+/** Every long flag a kubectl command accepts (its own and the global ones). */
+export async function kubectlFlagNames(name: string): Promise<string[]> {
+  const load = loaders[name];
+  if (!load) throw new Error(`unknown kubectl command "${name}"`);
+  return [...Object.keys((await load()).flags), ...Object.keys(globalFlags)];
 }
 
 /** In-process `kts <argv…>` for the kubectl commands, with captured IO. */

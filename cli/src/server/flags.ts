@@ -16,6 +16,7 @@ export const serverFlags: Record<string, FlagSpec> = {
   'service-cluster-ip-range': { type: 'string', default: '10.96.0.0/12', help: 'CIDR for Service cluster IPs' },
   'service-node-port-range': { type: 'string', default: '30000-32767', help: 'port range for NodePort services' },
   'cluster-cidr': { type: 'string', default: '10.244.0.0/16', help: 'CIDR for pod IPs; each node gets a /24' },
+  'disable-agent': { type: 'bool', default: false, help: 'k3s\' flag, accepted for compatibility: kts server never runs a node itself (nodes join with kts agent)' },
   'node-monitor-grace-period': { type: 'duration', default: '40s', help: 'how long a node may stop reporting before it is marked NotReady' },
   v: { type: 'int', default: 0, help: 'log verbosity' },
   help: { type: 'bool', default: false, help: 'show this help' },

@@ -22,10 +22,14 @@ export function joinCommand(serverUrl: string, token: string): string {
   return `kts agent --server ${serverUrl} --token ${token}`;
 }
 
+export function serverUsage(): string {
+  return usage('server', 'Run the control plane (etcd, API server, controller-manager, scheduler) and let agents join with a token.', serverFlags);
+}
+
 export async function server(argv: string[], signal: AbortSignal): Promise<number> {
   const { values } = parseFlags(argv, serverFlags);
   if (bool(values.help)) {
-    console.log(usage('server', 'Run the control plane (etcd, API server, controller-manager, scheduler) and let agents join with a token.', serverFlags));
+    console.log(serverUsage());
     return 0;
   }
   const progress = consoleProgress();

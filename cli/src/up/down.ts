@@ -7,10 +7,14 @@ import { isAlive } from './up';
 
 const downFlags = { 'data-dir': upFlags['data-dir']!, help: upFlags.help! };
 
+export function downUsage(): string {
+  return usage('down', 'Stop the cluster started by `kts up` on a data dir. State is kept.', downFlags);
+}
+
 export async function down(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, downFlags);
   if (bool(values.help)) {
-    console.log(usage('down', 'Stop the cluster started by `kts up` on a data dir. State is kept.', downFlags));
+    console.log(downUsage());
     return 0;
   }
   const pidFile = path.join(path.resolve(str(values['data-dir'])), 'kts.pid');

@@ -15,6 +15,7 @@ export const upFlags: Record<string, FlagSpec> = {
   'cluster-cidr': { type: 'string', default: '10.244.0.0/16', help: 'CIDR for pod IPs; each node gets a /24' },
   'merge-kubeconfig': { type: 'bool', default: false, help: 'also merge a "kubets" context into ~/.kube/config' },
   nodes: { type: 'int', default: 0, help: '0: this machine is the node; N >= 1: N nodes, each in its own network namespace kts-node<i> (development and tests; see deploy/README.md)' },
+  'disable-agent': { type: 'bool', default: false, help: 'control plane only (k3s\' flag): no kubelet, runtime, proxy or network guard on this machine; nodes join later' },
   'node-monitor-grace-period': { type: 'string', default: '', help: 'controller-manager --node-monitor-grace-period (default 40s)' },
   v: { type: 'int', default: 0, help: 'log verbosity' },
   help: { type: 'bool', default: false, help: 'show this help' },

@@ -34,12 +34,17 @@ export interface UpContext {
 /** Components added by later issues plug in here: each starts, waits until ready, and returns how to stop it. */
 export type ComponentStarter = (ctx: UpContext) => Promise<Running | undefined>;
 
+export function upUsage(): string {
+  return usage('up', 'Start a single-node cluster: etcd, the API server and every component.', upFlags);
+}
+
 export async function up(argv: string[], signal: AbortSignal): Promise<number> {
   const { values } = parseFlags(argv, upFlags);
   if (bool(values.help)) {
-    console.log(usage('up', 'Start a single-node cluster: etcd, the API server and every component.', upFlags));
+    console.log(upUsage());
     return 0;
   }
+  if (bool(values['disable-agent']) && num(values.nodes) > 0) throw new Error('--disable-agent and --nodes exclude each other: --disable-agent runs no node');
   const progress = consoleProgress();
   const dataDir = path.resolve(str(values['data-dir']));
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -80,7 +85,8 @@ export async function up(argv: string[], signal: AbortSignal): Promise<number> {
     const { ctx, kubeconfig } = cp;
     const api = { url: cp.apiUrl, port: cp.apiPort };
     const nodes = num(values.nodes);
-    if (nodes >= 1) running.push(await (await import('../multinode/nodes')).startNodes(ctx, nodes, api.port));
+    if (bool(values['disable-agent'])) progress.info('no node on this machine (--disable-agent): pods stay Pending until nodes join');
+    else if (nodes >= 1) running.push(await (await import('../multinode/nodes')).startNodes(ctx, nodes, api.port));
     else {
       const { startNode } = await import('./components');
       const r = await startNode(ctx);

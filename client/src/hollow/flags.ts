@@ -1,5 +1,5 @@
 // `kts hollow-nodes` flags.
-import { parseDuration } from '../flags';
+import { parseDuration, usage, type FlagSpec } from '../flags';
 
 export interface HollowNodeOptions {
   kubeconfig?: string;
@@ -38,6 +38,29 @@ export const defaultHollowNodeOptions: HollowNodeOptions = {
   nodeLabels: {},
 };
 
+
+const d = defaultHollowNodeOptions;
+/** For `kts hollow-nodes --help` (parseHollowNodeFlags below is the parser). */
+const hollowNodeFlagHelp: Record<string, FlagSpec> = {
+  kubeconfig: { type: 'string', help: 'kubeconfig of the API server (default: in-cluster / $KUBECONFIG rules)' },
+  count: { type: 'int', default: d.count, help: 'number of nodes to simulate (at most 32768)' },
+  'name-prefix': { type: 'string', default: d.namePrefix, help: 'node names are <prefix><i>' },
+  'pod-start-delay': { type: 'duration', default: `${d.podStartDelayMs}ms`, help: 'delay between a pod binding and its Running+Ready status' },
+  cpu: { type: 'string', default: d.cpu, help: 'each node\'s cpu capacity' },
+  memory: { type: 'string', default: d.memory, help: 'each node\'s memory capacity' },
+  pods: { type: 'string', default: d.pods, help: 'each node\'s pod capacity' },
+  'node-lease-renew-interval': { type: 'duration', default: `${d.heartbeatIntervalMs / 1000}s`, help: 'Lease renewal interval (also --heartbeat-interval)' },
+  'node-lease-duration-seconds': { type: 'int', default: d.leaseDurationSeconds, help: 'leaseDurationSeconds written to each node\'s Lease' },
+  concurrency: { type: 'int', default: d.concurrency, help: 'max concurrent API requests (heartbeats, registration, pod status)' },
+  'pod-workers': { type: 'int', default: d.podWorkers, help: 'workers applying pod status changes' },
+  'node-labels': { type: 'list', help: 'extra node labels k=v,k2=v2' },
+  v: { type: 'int', default: d.verbosity, help: 'log verbosity' },
+  help: { type: 'bool', default: false, help: 'show this help' },
+};
+
+export function hollowNodesUsage(): string {
+  return usage('hollow-nodes', 'Simulated nodes (like kwok): register N Nodes, heartbeat their Leases, and report the pods bound to them Running.', hollowNodeFlagHelp);
+}
 
 function int(name: string, v: string): number {
   if (!/^\d+$/.test(v)) throw new Error(`--${name}: expected a non-negative integer, got "${v}"`);

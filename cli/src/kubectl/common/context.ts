@@ -85,7 +85,7 @@ export async function runCommand(spec: CommandSpec, argv: string[], signal: Abor
   }
 }
 
-function helpText(spec: CommandSpec): string {
+export function helpText(spec: CommandSpec): string {
   const lines = [spec.usage, '', 'Flags:'];
   for (const [name, f] of Object.entries({ ...spec.flags, ...globalFlags })) {
     const short = f.short ? `-${f.short}, ` : '    ';
