@@ -3,15 +3,17 @@
 // (or None) request costs no copies.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Attributes, UserInfo } from '../auth/types';
-import { captureRequestBody, capturedRequestBody } from '../encoding/body';
+import { captureRequestBody, capturedRequestBody, decodeBody } from '../encoding/body';
 import type { AuditEventHandle, AuditLogger } from './logger';
 
-const parse = (b: Buffer | undefined): unknown => {
+/** The body as a JSON object, whatever it was sent in (JSON, YAML, protobuf — kubectl sends protobuf for some
+ * creates), as upstream logs the decoded object. */
+const parse = (b: Buffer | undefined, contentType: string | undefined): unknown => {
   if (!b?.length) return undefined;
   try {
-    return JSON.parse(b.toString('utf8')) as unknown;
+    return decodeBody(b, contentType ?? 'application/json');
   } catch {
-    return undefined; // protobuf or YAML bodies are not logged
+    return undefined; // a body the handler refused too
   }
 };
 
@@ -57,7 +59,12 @@ export function beginAudit(logger: AuditLogger, req: IncomingMessage, res: Serve
   }
   const done = () => {
     const gzipped = String(res.getHeader('content-encoding') ?? '') !== '';
-    ev.complete(res.statusCode, wantRequest ? parse(capturedRequestBody(req)) : undefined, wantResponse && !gzipped ? parse(Buffer.concat(chunks)) : undefined);
+    const requestObject = wantRequest ? parse(capturedRequestBody(req), req.headers['content-type']) : undefined;
+    const responseObject = wantResponse && !gzipped ? parse(Buffer.concat(chunks), String(res.getHeader('content-type') ?? 'application/json')) : undefined;
+    // a create names its object in the body, not the URL: upstream fills objectRef.name from it
+    const named = requestObject as { metadata?: { name?: unknown } } | undefined;
+    if (!attributes.name && typeof named?.metadata?.name === 'string') ev.setObjectName(named.metadata.name);
+    ev.complete(res.statusCode, requestObject, responseObject);
   };
   res.once('finish', done);
   res.once('close', done);

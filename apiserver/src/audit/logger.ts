@@ -56,6 +56,8 @@ export interface AuditEventHandle {
   panic(message: string): void;
   /** Adds an annotation to this and later stages' events (e.g. authorization.k8s.io/decision). */
   annotate(key: string, value: string): void;
+  /** objectRef.name when the URL does not carry it (a create names its object in the body) */
+  setObjectName(name: string): void;
 }
 
 export class AuditLogger {
@@ -103,7 +105,7 @@ class Handle implements AuditEventHandle {
   private done = false;
 
   constructor(
-    private readonly info: AuditRequestInfo,
+    private info: AuditRequestInfo,
     private readonly cfg: RequestAuditConfig,
     readonly auditID: string,
     private readonly receivedAt: Date,
@@ -137,6 +139,10 @@ class Handle implements AuditEventHandle {
 
   annotate(key: string, value: string): void {
     this.annotations[key] = value;
+  }
+
+  setObjectName(name: string): void {
+    if (!this.info.attributes.name) this.info = { ...this.info, attributes: { ...this.info.attributes, name } };
   }
 
   private send(stage: Stage, status?: ResponseStatus, requestObject?: unknown, responseObject?: unknown): void {
