@@ -30,13 +30,11 @@ import { ControllerRevisionKind } from './apps/controllerrevision';
 import { PodTemplateKind } from './core/podtemplate';
 import { PersistentVolumeClaimKind } from './core/persistentvolumeclaim';
 import { PodDisruptionBudgetKind } from './policy/poddisruptionbudget';
-import { TokenReviewKind, SelfSubjectReviewKind, SelfSubjectReviewV1beta1Kind } from './authentication/reviews';
-import { APIServiceKind } from './apiregistration/apiservice';
+import { TokenReviewKind, SelfSubjectReviewKind } from './authentication/reviews';
 import { SubjectAccessReviewKind, LocalSubjectAccessReviewKind, SelfSubjectAccessReviewKind, SelfSubjectRulesReviewKind } from './authorization/reviews';
 import { CertificateSigningRequestKind } from './certificates/csr';
 import { ValidatingAdmissionPolicyKind } from './admissionregistration/validatingadmissionpolicy';
 import { ValidatingAdmissionPolicyBindingKind } from './admissionregistration/validatingadmissionpolicybinding';
-import { CustomResourceDefinitionKind } from './apiextensions/crd';
 
 export { objectSchema, age, humanDuration } from './common';
 export * from './core/namespace';
@@ -79,14 +77,11 @@ export * from './policy/poddisruptionbudget';
 export * from './policy/eviction';
 export * from './authentication/tokenrequest';
 export * from './authentication/reviews';
-export * from './apiregistration/apiservice';
 export * from './authorization/reviews';
 export * from './certificates/csr';
 export * from './certificates/csr-validation';
 export * from './admissionregistration/validatingadmissionpolicy';
 export * from './admissionregistration/validatingadmissionpolicybinding';
-export * from './apiextensions/crd';
-export { validateStructuralSchema } from './apiextensions/crd-validation';
 
 export const allKinds: KindDef[] = [
   NamespaceKind,
@@ -124,11 +119,8 @@ export const allKinds: KindDef[] = [
   CertificateSigningRequestKind,
   ValidatingAdmissionPolicyKind,
   ValidatingAdmissionPolicyBindingKind,
-  CustomResourceDefinitionKind,
   TokenReviewKind,
   SelfSubjectReviewKind,
-  SelfSubjectReviewV1beta1Kind,
-  APIServiceKind,
   SubjectAccessReviewKind,
   LocalSubjectAccessReviewKind,
   SelfSubjectAccessReviewKind,
