@@ -45,6 +45,7 @@ import { ReloadingEncryptionConfig, loadEncryptionConfig } from './encryption';
 import { AuditLogger, loadAuditPolicy } from './audit';
 import { beginAudit } from './audit/http';
 import { rbacEscalationAdmission } from './auth/escalation-admission';
+import { WebhookConfigurationSource, httpsTransport } from './admission/webhook';
 
 export interface ApiServerOptions {
   etcdServers: string[];
@@ -227,8 +228,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       return s ? s.storage.count(s.prefix(namespace)) : 0;
     },
   };
+  const webhookConfigs = new WebhookConfigurationSource();
   const admission = new AdmissionChain(
     defaultAdmissionPlugins({
+      webhooks: { source: webhookConfigs, transport: httpsTransport },
       serviceAccount: { mountTokenVolume: !!signer },
       tolerations: { notReadySeconds: opts.defaultNotReadyTolerationSeconds, unreachableSeconds: opts.defaultUnreachableTolerationSeconds },
       ...(opts.admissionControlConfigFile ? { podSecurity: { config: loadPodSecurityConfig(opts.admissionControlConfigFile) } } : {}),
@@ -307,6 +310,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   );
   // escalation checks need the authorizer, which needs the stores, which need the chain: appended once built
   admission.plugins.push(rbacEscalationAdmission(auth));
+  webhookConfigs.watch('mutating', informerFor('admissionregistration.k8s.io', 'mutatingwebhookconfigurations'));
+  webhookConfigs.watch('validating', informerFor('admissionregistration.k8s.io', 'validatingwebhookconfigurations'));
   for (const i of informers) i.start();
   const authSynced = Promise.all([...informers.map((i) => i.synced), graphReady]);
 

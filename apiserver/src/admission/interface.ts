@@ -3,9 +3,12 @@
 import type { KindDef, KubeObject } from '@kubets/api';
 import type { UserInfo } from '../auth/types';
 
+export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+
 export interface AdmissionRequest {
   def: KindDef;
-  operation: 'CREATE' | 'UPDATE';
+  /** DELETE: `obj` and `old` are both the object being deleted (read-only); CONNECT: `obj` is the connect options */
+  operation: AdmissionOperation;
   /** '' for the main resource */
   subresource: string;
   namespace: string;
@@ -19,6 +22,8 @@ export interface AdmissionRequest {
   warnings?: string[];
   /** annotations for the request's audit event, when the caller records them (plugins add keys) */
   auditAnnotations?: Record<string, string>;
+  /** the request's options (meta.k8s.io/v1 DeleteOptions…), as webhooks receive them */
+  options?: Record<string, unknown>;
 }
 
 /** What plugins may read: other objects, by group/resource/namespace/name (undefined when absent). Results may be
@@ -32,6 +37,8 @@ export interface AdmissionLookup {
 
 export interface AdmissionPlugin {
   readonly name: string;
+  /** the operations the plugin sees (upstream's Handles); CREATE and UPDATE when absent */
+  readonly operations?: readonly AdmissionOperation[];
   /** Mutate and/or reject (throw a StatusError). */
   admit(req: AdmissionRequest, lookup: AdmissionLookup): Promise<void> | void;
 }

@@ -74,7 +74,7 @@ export function nodeRestriction(): AdmissionPlugin {
   return {
     name: NodeRestrictionPluginName,
     async admit(req, lookup) {
-      if (!req.userInfo) return;
+      if (!req.userInfo || req.operation === 'CONNECT') return;
       const name = strAt(req.old, 'metadata', 'name') ?? strAt(req.obj, 'metadata', 'name') ?? '';
       await admitNodeRequest(
         { user: req.userInfo, operation: req.operation, group: req.def.group, resource: req.def.plural, subresource: req.subresource, namespace: req.namespace, name, obj: req.obj, ...(req.old ? { old: req.old } : {}) },

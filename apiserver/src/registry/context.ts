@@ -40,7 +40,7 @@ export interface KindHooks {
 
 /** The admission chain as the store sees it (apiserver/src/admission). */
 export interface Admitter {
-  admit(req: { def: KindDef; operation: 'CREATE' | 'UPDATE'; subresource: string; namespace: string; obj: KubeObject; old?: KubeObject; dryRun: boolean; userInfo?: UserInfo; warnings?: string[] }): Promise<void>;
+  admit(req: { def: KindDef; operation: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT'; subresource: string; namespace: string; obj: KubeObject; old?: KubeObject; dryRun: boolean; userInfo?: UserInfo; warnings?: string[]; auditAnnotations?: Record<string, string>; options?: Record<string, unknown> }): Promise<void>;
 }
 
 export interface RegistryDeps {
