@@ -8,6 +8,7 @@ import { limitRanger } from './limit-ranger';
 import { resourceQuota } from './resource-quota';
 import { podSecurity, type PodSecurityOptions } from './pod-security';
 import { nodeRestriction } from './node-restriction';
+import { validatingAdmissionPolicy } from './policy';
 import { mutatingAdmissionWebhook, validatingAdmissionWebhook, type WebhookAdmissionOptions } from './webhook';
 
 const createAndUpdate: readonly AdmissionOperation[] = ['CREATE', 'UPDATE'];
@@ -35,5 +36,5 @@ export interface DefaultPluginsOptions {
 export function defaultAdmissionPlugins(opts: DefaultPluginsOptions = {}): AdmissionPlugin[] {
   const mutatingWebhooks = opts.webhooks ? [mutatingAdmissionWebhook(opts.webhooks)] : [];
   const validatingWebhooks = opts.webhooks ? [validatingAdmissionWebhook(opts.webhooks)] : [];
-  return [namespaceLifecycle(), limitRanger(), serviceAccountAdmission(opts.serviceAccount), nodeRestriction(), priorityAdmission(), defaultTolerationSeconds(opts.tolerations), ...mutatingWebhooks, podSecurity(opts.podSecurity), ...validatingWebhooks, resourceQuota()];
+  return [namespaceLifecycle(), limitRanger(), serviceAccountAdmission(opts.serviceAccount), nodeRestriction(), priorityAdmission(), defaultTolerationSeconds(opts.tolerations), ...mutatingWebhooks, podSecurity(opts.podSecurity), validatingAdmissionPolicy(), ...validatingWebhooks, resourceQuota()];
 }

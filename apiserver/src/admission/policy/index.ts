@@ -1,0 +1,2 @@
+export { validatingAdmissionPolicy } from './plugin';
+export { validatePolicyExpressions } from './compiled';
