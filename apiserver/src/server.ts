@@ -45,6 +45,9 @@ import { ReloadingEncryptionConfig, loadEncryptionConfig } from './encryption';
 import { AuditLogger, loadAuditPolicy } from './audit';
 import { beginAudit } from './audit/http';
 import { rbacEscalationAdmission } from './auth/escalation-admission';
+import { CustomResourceRegistry } from './crd/registry';
+import { crdHooks } from './crd/hooks';
+import { objectKey } from './registry/keys';
 import { WebhookConfigurationSource, httpsTransport } from './admission/webhook';
 
 export interface ApiServerOptions {
@@ -171,8 +174,12 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const ips = serviceIpAllocator(storage, prefix, opts.serviceClusterIpRange);
   const ports = nodePortAllocator(storage, prefix, opts.serviceNodePortRange);
   const svcHooks = serviceHooks(ips, ports);
+  const isCRDKind = (def: KindDef) => def.group === 'apiextensions.k8s.io' && def.plural === 'customresourcedefinitions';
+  const crdKind = kinds.find(isCRDKind);
+  const crdStoreHooks = crdKind ? crdHooks(storage, (name) => objectKey(prefix, crdKind, '', name), () => new Date()) : undefined;
   const hooks = (def: KindDef): KindHooks | undefined => {
     if (def.group === 'certificates.k8s.io' && def.plural === 'certificatesigningrequests') return csrHooks;
+    if (isCRDKind(def)) return crdStoreHooks;
     if (def.group !== '') return undefined;
     if (def.plural === 'services') return svcHooks;
     if (def.plural === 'namespaces') return namespaceHooks;
@@ -263,7 +270,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     stores.set(`${def.group}/${def.version}/${def.plural}`, st);
     if (!byResource.has(`${def.group}/${def.plural}`)) byResource.set(`${def.group}/${def.plural}`, st);
   }
-  const storeFor = (g: string, v: string, r: string) => stores.get(`${g}/${v}/${r}`);
+  // custom resources (apiserver/src/crd) are served after the built-in kinds
+  let crds: CustomResourceRegistry | undefined;
+  const storeFor = (g: string, v: string, r: string) => stores.get(`${g}/${v}/${r}`) ?? crds?.storeFor(g, v, r);
 
   // Authentication and authorization read through local informers over the watch caches: no etcd round trip
   // per request once warm.
@@ -325,6 +334,19 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const api = new ApiHandler({ storeFor, nodes, ...(signer ? { signer } : {}), reviews: reviewHandlers(auth) });
   const discovery = new Discovery(kinds);
   const openapi = new OpenAPIService(kinds);
+  const crdStore = stores.get('apiextensions.k8s.io/v1/customresourcedefinitions');
+  if (crdStore) {
+    crds = new CustomResourceRegistry({
+      deps,
+      crds: crdStore,
+      newCache: (p) => (storage instanceof EtcdStorage ? new CachedStorage(storage, { prefix: p }) : undefined),
+      onChange: (served) => {
+        discovery.setCustomKinds(served);
+        openapi.setCustomKinds(served);
+      },
+      onError: (m, e) => logError(m, e),
+    });
+  }
   const openapiV2 = new OpenAPIV2Service(kinds);
 
   let ready = false;
@@ -544,6 +566,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     if (encryption instanceof ReloadingEncryptionConfig) encryption.close();
     await audit?.close();
     for (const i of informers) i.close();
+    await crds?.close();
     for (const c of caches.values()) await c.close().catch(() => undefined);
     if (ownsStorage) await storage.close().catch(() => undefined);
   };
@@ -567,6 +590,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       await new Promise((r) => setTimeout(r, 500));
     }
   }
+  await crds?.start();
   ready = true;
   const bootstrapControllers = startBootstrapControllers({ storeFor, kubernetesServiceIP: ips.nth(1), advertiseAddress: host === '0.0.0.0' ? '127.0.0.1' : host, port }, (m, e) => logError(m, e));
   server.once('close', () => bootstrapControllers.close());

@@ -35,6 +35,7 @@ import { SubjectAccessReviewKind, LocalSubjectAccessReviewKind, SelfSubjectAcces
 import { CertificateSigningRequestKind } from './certificates/csr';
 import { ValidatingAdmissionPolicyKind } from './admissionregistration/validatingadmissionpolicy';
 import { ValidatingAdmissionPolicyBindingKind } from './admissionregistration/validatingadmissionpolicybinding';
+import { CustomResourceDefinitionKind } from './apiextensions/crd';
 
 export { objectSchema, age, humanDuration } from './common';
 export * from './core/namespace';
@@ -82,6 +83,7 @@ export * from './certificates/csr';
 export * from './certificates/csr-validation';
 export * from './admissionregistration/validatingadmissionpolicy';
 export * from './admissionregistration/validatingadmissionpolicybinding';
+export * from './apiextensions/crd';
 
 export const allKinds: KindDef[] = [
   NamespaceKind,
@@ -119,6 +121,7 @@ export const allKinds: KindDef[] = [
   CertificateSigningRequestKind,
   ValidatingAdmissionPolicyKind,
   ValidatingAdmissionPolicyBindingKind,
+  CustomResourceDefinitionKind,
   TokenReviewKind,
   SelfSubjectReviewKind,
   SubjectAccessReviewKind,

@@ -72,11 +72,18 @@ function groupEntry(g: GroupInfo): Record<string, unknown> {
 }
 
 export class Discovery {
-  readonly groups: GroupInfo[];
-  private readonly storageVersion: Map<string, string>;
-  constructor(readonly kinds: KindDef[]) {
-    this.groups = groupKinds(kinds);
-    this.storageVersion = storageVersions(kinds);
+  groups: GroupInfo[];
+  private storageVersion: Map<string, string>;
+  constructor(private readonly builtin: KindDef[]) {
+    this.groups = groupKinds(builtin);
+    this.storageVersion = storageVersions(builtin);
+  }
+
+  /** Custom resources come and go with their CRDs: served after the built-in kinds. */
+  setCustomKinds(kinds: KindDef[]): void {
+    const all = [...this.builtin, ...kinds];
+    this.groups = groupKinds(all);
+    this.storageVersion = storageVersions(all);
   }
 
   aggregated(core: boolean, version: 'v2' | 'v2beta1'): Record<string, unknown> {

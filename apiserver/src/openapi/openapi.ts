@@ -12,19 +12,23 @@ export interface OpenAPIDoc {
 }
 
 export class OpenAPIService {
+  private builtinDocs?: Map<string, OpenAPIDoc>;
   private docs?: Map<string, OpenAPIDoc>;
   private indexBody?: string;
+  private customKinds: KindDef[] = [];
   constructor(private readonly kinds: KindDef[]) {}
+
+  /** Custom resources' group-versions, rebuilt on next use; the built-in documents are built once. */
+  setCustomKinds(kinds: KindDef[]): void {
+    this.customKinds = kinds;
+    this.docs = undefined;
+  }
 
   private build(): void {
     if (this.docs) return;
-    const built = deps.buildOpenAPIV3(this.kinds);
-    const raw = built.docs.size ? built.docs : minimalDocs(this.kinds);
-    const docs = new Map<string, OpenAPIDoc>();
-    for (const [path, doc] of raw) {
-      const body = JSON.stringify(doc);
-      docs.set(path, { body, hash: createHash('sha512').update(body).digest('hex').slice(0, 128).toUpperCase() });
-    }
+    this.builtinDocs ??= toDocs(this.kinds);
+    const docs = new Map(this.builtinDocs);
+    if (this.customKinds.length) for (const [path, d] of toDocs(this.customKinds)) if (!docs.has(path)) docs.set(path, d);
     const paths: Record<string, { serverRelativeURL: string }> = {};
     for (const [path, d] of docs) paths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${d.hash}` };
     this.docs = docs;
@@ -40,6 +44,17 @@ export class OpenAPIService {
     this.build();
     return this.docs!.get(path);
   }
+}
+
+function toDocs(kinds: KindDef[]): Map<string, OpenAPIDoc> {
+  const built = deps.buildOpenAPIV3(kinds);
+  const raw = built.docs.size ? built.docs : minimalDocs(kinds);
+  const docs = new Map<string, OpenAPIDoc>();
+  for (const [path, doc] of raw) {
+    const body = JSON.stringify(doc);
+    docs.set(path, { body, hash: createHash('sha512').update(body).digest('hex').slice(0, 128).toUpperCase() });
+  }
+  return docs;
 }
 
 function gvPath(def: KindDef): string {
