@@ -19,6 +19,8 @@ import { namespaceHooks } from './registry/kinds/namespace-hooks';
 import { Discovery, aggregatedV2, aggregatedV2beta1, negotiateDiscovery } from './discovery/discovery';
 import { OpenAPIService } from './openapi/openapi';
 import { OpenAPIV2Service } from './openapi/v2-handler';
+import { setupAggregation } from './aggregator/setup';
+import { remoteGroupDoc, withRemoteAggregated, withRemoteGroupList } from './aggregator/discovery';
 import { ApiHandler } from './http/api-handler';
 import { parseRequestInfo, type RequestInfo } from './http/request-info';
 import { statusBody, toStatusError, writeJson, writeRawJson, writeStatus } from './http/errors';
@@ -108,6 +110,14 @@ export interface ApiServerOptions {
   auditLogMaxAge?: number;
   /** --admission-control-config-file (AdmissionConfiguration: PodSecurity defaults and exemptions) */
   admissionControlConfigFile?: string;
+  /** --requestheader-client-ca-file, --proxy-client-cert-file, --proxy-client-key-file, --requestheader-allowed-names
+   * (the front-proxy identity toward extension API servers); default: a front-proxy CA and client under dataDir/tls */
+  requestheaderClientCAFile?: string;
+  proxyClientCertFile?: string;
+  proxyClientKeyFile?: string;
+  requestheaderAllowedNames?: string[];
+  /** how often every APIService is re-probed (default 30s, as kube-aggregator) */
+  aggregatorRecheckIntervalMs?: number;
 }
 
 export interface RunningApiServer {
@@ -321,6 +331,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   admission.plugins.push(rbacEscalationAdmission(auth));
   webhookConfigs.watch('mutating', informerFor('admissionregistration.k8s.io', 'mutatingwebhookconfigurations'));
   webhookConfigs.watch('validating', informerFor('admissionregistration.k8s.io', 'validatingwebhookconfigurations'));
+  const aggregation = await setupAggregation({ kinds, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), frontProxy: { ...(opts.requestheaderClientCAFile ? { requestheaderClientCAFile: opts.requestheaderClientCAFile } : {}), ...(opts.proxyClientCertFile ? { proxyClientCertFile: opts.proxyClientCertFile } : {}), ...(opts.proxyClientKeyFile ? { proxyClientKeyFile: opts.proxyClientKeyFile } : {}), ...(opts.requestheaderAllowedNames ? { requestheaderAllowedNames: opts.requestheaderAllowedNames } : {}) }, ...(tls.clientCaPem ? { clientCaPem: tls.clientCaPem } : {}), ...(opts.aggregatorRecheckIntervalMs ? { recheckIntervalMs: opts.aggregatorRecheckIntervalMs } : {}), storeFor, informerFor, onError: (m, e) => logError(m, e) });
   for (const i of informers) i.start();
   const authSynced = Promise.all([...informers.map((i) => i.synced), graphReady]);
 
@@ -349,6 +360,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   }
   const openapiV2 = new OpenAPIV2Service(kinds);
 
+  const remoteGroups = () => aggregation?.aggregator.remoteGroups() ?? [];
   let ready = false;
 
   let serverAddress = `${opts.bindAddress}:${opts.port}`;
@@ -393,6 +405,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     const decision = await authorize(auth, attrs);
     if (audit) beginAudit(audit, req, res, { ...attrs, user: caller }, caller === user ? undefined : user, decision);
     if (decision.error) throw decision.error;
+    if (aggregation && (await aggregation.aggregator.proxy(req, res, p, user))) return;
     if (p === '/.well-known/openid-configuration' || p === '/openid/v1/jwks') {
       getOnly();
       if (!signer) throw errors.pathNotFound();
@@ -428,9 +441,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
         getOnly();
         const agg = negotiateDiscovery(req.headers.accept);
         if (agg) {
-          return writeJson(res, 200, discovery.aggregated(p === '/api', agg), { Vary: 'Accept' }, agg === 'v2' ? aggregatedV2 : aggregatedV2beta1);
+          return writeJson(res, 200, withRemoteAggregated(discovery.aggregated(p === '/api', agg), p === '/apis' ? remoteGroups() : []), { Vary: 'Accept' }, agg === 'v2' ? aggregatedV2 : aggregatedV2beta1);
         }
-        return writeJson(res, 200, p === '/api' ? discovery.apiVersions(serverAddress) : discovery.apiGroupList(), { Vary: 'Accept' });
+        return writeJson(res, 200, p === '/api' ? discovery.apiVersions(serverAddress) : withRemoteGroupList(discovery.apiGroupList(), remoteGroups()), { Vary: 'Accept' });
       }
       case '/openapi/v3':
         getOnly();
@@ -468,7 +481,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     }
     if (segs[0] === 'apis' && segs.length === 2) {
       getOnly();
-      const g = discovery.apiGroupDoc(segs[1]!);
+      const g = discovery.apiGroupDoc(segs[1]!) ?? remoteGroupDoc(remoteGroups(), segs[1]!);
       if (!g) throw errors.pathNotFound();
       return writeJson(res, 200, g);
     }
@@ -563,6 +576,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     });
     compactor?.stop?.();
     authAbort.abort();
+    aggregation?.close();
     if (encryption instanceof ReloadingEncryptionConfig) encryption.close();
     await audit?.close();
     for (const i of informers) i.close();
@@ -580,6 +594,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       const cmStore = storeFor('', 'v1', 'configmaps');
       if (nsStore && cmStore) await publishRootCAEverywhere(nsStore, cmStore, caPem);
       await reconcileBootstrapPolicy(storeFor);
+      await aggregation?.bootstrap();
       break;
     } catch (e) {
       if (attempt >= 20 || closed) {

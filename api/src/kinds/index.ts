@@ -30,7 +30,8 @@ import { ControllerRevisionKind } from './apps/controllerrevision';
 import { PodTemplateKind } from './core/podtemplate';
 import { PersistentVolumeClaimKind } from './core/persistentvolumeclaim';
 import { PodDisruptionBudgetKind } from './policy/poddisruptionbudget';
-import { TokenReviewKind, SelfSubjectReviewKind } from './authentication/reviews';
+import { TokenReviewKind, SelfSubjectReviewKind, SelfSubjectReviewV1beta1Kind } from './authentication/reviews';
+import { APIServiceKind } from './apiregistration/apiservice';
 import { SubjectAccessReviewKind, LocalSubjectAccessReviewKind, SelfSubjectAccessReviewKind, SelfSubjectRulesReviewKind } from './authorization/reviews';
 import { CertificateSigningRequestKind } from './certificates/csr';
 import { ValidatingAdmissionPolicyKind } from './admissionregistration/validatingadmissionpolicy';
@@ -78,6 +79,7 @@ export * from './policy/poddisruptionbudget';
 export * from './policy/eviction';
 export * from './authentication/tokenrequest';
 export * from './authentication/reviews';
+export * from './apiregistration/apiservice';
 export * from './authorization/reviews';
 export * from './certificates/csr';
 export * from './certificates/csr-validation';
@@ -124,6 +126,8 @@ export const allKinds: KindDef[] = [
   CustomResourceDefinitionKind,
   TokenReviewKind,
   SelfSubjectReviewKind,
+  SelfSubjectReviewV1beta1Kind,
+  APIServiceKind,
   SubjectAccessReviewKind,
   LocalSubjectAccessReviewKind,
   SelfSubjectAccessReviewKind,

@@ -202,6 +202,42 @@ export const k8sMessages: MessageTable = {
   'io.k8s.api.authentication.v1.SelfSubjectReviewStatus': {
     userInfo: [1, 'io.k8s.api.authentication.v1.UserInfo', 'omit'],
   },
+  'io.k8s.api.authentication.v1beta1.SelfSubjectReview': {
+    metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
+    status: [2, 'io.k8s.api.authentication.v1beta1.SelfSubjectReviewStatus', 'omit'],
+  },
+  'io.k8s.api.authentication.v1beta1.SelfSubjectReviewStatus': {
+    userInfo: [1, 'io.k8s.api.authentication.v1.UserInfo', 'omit'],
+  },
+  'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIService': {
+    metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
+    spec: [2, 'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceSpec', 'omit'],
+    status: [3, 'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus', 'omit'],
+  },
+  'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceSpec': {
+    service: [1, 'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.ServiceReference', 'ptr omit'],
+    group: [2, 'string', 'omit'],
+    version: [3, 'string', 'omit'],
+    insecureSkipTLSVerify: [4, 'bool', 'omit'],
+    caBundle: [5, 'bytes', 'omit'],
+    groupPriorityMinimum: [7, 'int32'],
+    versionPriority: [8, 'int32'],
+  },
+  'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.ServiceReference': {
+    namespace: [1, 'string', 'omit'],
+    name: [2, 'string', 'omit'],
+    port: [3, 'int32', 'ptr omit'],
+  },
+  'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceStatus': {
+    conditions: [1, 'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceCondition', 'rep omit'],
+  },
+  'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.APIServiceCondition': {
+    type: [1, 'string', 'omit'],
+    status: [2, 'string', 'omit'],
+    lastTransitionTime: [3, 'Time', 'omit'],
+    reason: [4, 'string', 'omit'],
+    message: [5, 'string', 'omit'],
+  },
   'io.k8s.api.authentication.v1.TokenRequest': {
     metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
     spec: [2, 'io.k8s.api.authentication.v1.TokenRequestSpec'],

@@ -32,6 +32,8 @@ const nameRules: Record<string, NameValidation> = {
   'rbac.authorization.k8s.io/ClusterRole': 'path',
   'rbac.authorization.k8s.io/RoleBinding': 'path',
   'rbac.authorization.k8s.io/ClusterRoleBinding': 'path',
+  // "v1." is the core group's APIService (validated as version.group by the kind itself)
+  'apiregistration.k8s.io/APIService': 'path',
 };
 
 /** How a kind's names are validated: def.nameValidation if the kind sets one, else Kubernetes' rule for it. */

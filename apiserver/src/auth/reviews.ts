@@ -65,7 +65,7 @@ export function reviewHandlers(auth: Auth): (group: string, resource: string) =>
     },
     'authentication.k8s.io/selfsubjectreviews': async (caller, _ns, body) => {
       const b = asBody(body, 'SelfSubjectReview');
-      return { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: { ...(b.metadata ?? {}), creationTimestamp: null }, status: { userInfo: userInfoOf(caller) } };
+      return { kind: 'SelfSubjectReview', apiVersion: b.apiVersion === 'authentication.k8s.io/v1beta1' ? b.apiVersion : 'authentication.k8s.io/v1', metadata: { ...(b.metadata ?? {}), creationTimestamp: null }, status: { userInfo: userInfoOf(caller) } };
     },
     'authorization.k8s.io/subjectaccessreviews': async (_caller, _ns, body) => {
       const b = asBody(body, 'SubjectAccessReview');

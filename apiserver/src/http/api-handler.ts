@@ -60,7 +60,8 @@ export class ApiHandler {
       return writeJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
     }
     const review = this.d.reviews?.(info.group, info.resource);
-    if (review && info.version === 'v1') {
+    // SelfSubjectReview is also served as v1beta1 (kubectl 1.27's auth whoami)
+    if (review && (info.version === 'v1' || (info.resource === 'selfsubjectreviews' && info.version === 'v1beta1'))) {
       if (req.method !== 'POST' || info.name || info.subresource) throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
       const user = requestUser(req);
       if (!user) throw errors.unauthorized();

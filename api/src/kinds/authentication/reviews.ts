@@ -74,3 +74,25 @@ export const SelfSubjectReviewKind = defineKind<SelfSubjectReview>({
   status: false,
   verbs: ['create'],
 });
+
+// kubectl 1.27's `auth whoami` asks only authentication.k8s.io/v1beta1 (and v1alpha1): the same review, served
+// under v1beta1 as kube-apiserver 1.32 still does.
+export const SelfSubjectReviewV1beta1Schema = objectSchema('io.k8s.api.authentication.v1beta1.SelfSubjectReview', 'SelfSubjectReview contains the user information that the kube-apiserver has about the user making this request.', {
+  status: Opt(
+    Struct('SelfSubjectReviewStatus is filled by the kube-apiserver and sent back to a user.', { userInfo: Opt(UserInfoSchema) }, { $id: 'io.k8s.api.authentication.v1beta1.SelfSubjectReviewStatus' }),
+  ),
+});
+
+export const SelfSubjectReviewV1beta1Kind = defineKind<SelfSubjectReview>({
+  group: 'authentication.k8s.io',
+  version: 'v1beta1',
+  kind: 'SelfSubjectReview',
+  plural: 'selfsubjectreviews',
+  singular: 'selfsubjectreview',
+  namespaced: false,
+  shortNames: [],
+  categories: [],
+  schema: SelfSubjectReviewV1beta1Schema,
+  status: false,
+  verbs: ['create'],
+});
