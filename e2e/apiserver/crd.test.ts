@@ -129,8 +129,10 @@ describe('a namespaced CRD (CronTab)', () => {
 
   it('kubectl explain reads the schema from /openapi/v3', async () => {
     const out = await kubectlOk(['explain', 'crontab.spec']);
+    expect(out).toContain('GROUP:      stable.example.com');
     expect(out).toContain('KIND:       CronTab');
-    expect(out).toContain('VERSION:    stable.example.com/v1');
+    expect(out).toContain('VERSION:    v1');
+    expect(out).toContain('CronTabSpec is the desired state of a CronTab.');
     expect(out).toMatch(/cronSpec\s+<string>/);
     expect(out).toContain('the schedule, in cron format');
   });
@@ -217,17 +219,21 @@ describe('a namespaced CRD (CronTab)', () => {
   });
 
   it('a watch sees ADDED, MODIFIED and DELETED', async () => {
-    const w = t.spawnKubectl(['get', 'crontabs', '--watch-only', '--output-watch-events', '-o', 'custom-columns=NAME:.metadata.name,IMAGE:.spec.image']);
+    const w = t.spawnKubectl(['get', 'crontabs', '--watch-only', '--output-watch-events', '-o', 'json']);
+    // each event as kubectl prints it: {"type": ..., "object": {...}}
+    const seen = (type: string, re: RegExp) => w.output().split(/\n(?=\{)/).some((e) => new RegExp(`"type":\\s*"${type}"`).test(e) && re.test(e));
     try {
-      // the watch is established once an ADDED for the object we create shows up
-      await eventually(async () => {
-        await call(t.url, 'POST', crs, { apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: 'watched' }, spec: { cronSpec: '* * * * *', image: 'one' } });
-        return /ADDED\s+watched/.test(w.output());
+      // --watch-only skips what exists when the watch starts: create objects until one shows up as ADDED
+      let n = 0;
+      const name = await eventually(async () => {
+        const candidate = `watched-${n++}`;
+        await call(t.url, 'POST', crs, { apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: candidate }, spec: { cronSpec: '* * * * *', image: 'one' } });
+        return Array.from({ length: n }, (_, i) => `watched-${i}`).find((c) => seen('ADDED', new RegExp(`"name":\\s*"${c}"`)));
       });
-      await call(t.url, 'PATCH', `${crs}/watched`, { spec: { image: 'two' } }, { 'Content-Type': 'application/merge-patch+json' });
-      await eventually(() => /MODIFIED\s+watched\s+two/.test(w.output()));
-      expect((await call(t.url, 'DELETE', `${crs}/watched`)).code).toBe(200);
-      await eventually(() => /DELETED\s+watched/.test(w.output()));
+      await call(t.url, 'PATCH', `${crs}/${name}`, { spec: { image: 'two' } }, { 'Content-Type': 'application/merge-patch+json' });
+      await eventually(() => seen('MODIFIED', /"image":\s*"two"/));
+      expect((await call(t.url, 'DELETE', `${crs}/${name}`)).code).toBe(200);
+      await eventually(() => seen('DELETED', new RegExp(`"name":\\s*"${name}"`)));
     } finally {
       await w.kill();
     }
@@ -236,7 +242,7 @@ describe('a namespaced CRD (CronTab)', () => {
   it('finalizers hold a CR until removed', async () => {
     await call(t.url, 'POST', crs, { apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: 'held', finalizers: ['example.com/hold'] }, spec: { cronSpec: '* * * * *' } });
     const d = await call(t.url, 'DELETE', `${crs}/held`);
-    expect(d.code).toBe(200);
+    expect(d.json.metadata).toMatchObject({ name: 'held', finalizers: ['example.com/hold'] });
     expect(d.json.metadata.deletionTimestamp).toBeTruthy();
     expect((await call(t.url, 'GET', `${crs}/held`)).code).toBe(200);
     await call(t.url, 'PATCH', `${crs}/held`, { metadata: { finalizers: null } }, { 'Content-Type': 'application/merge-patch+json' });
