@@ -33,9 +33,9 @@ export function setCondition(status: Status, c: CRDCondition, now: string): void
 
 /**
  * Names of `crd` already taken by another CRD of the same group (plural, singular, short names, kind, list kind).
- * Returns the conflict message, or undefined when the names are free.
+ * Returns the conflict (upstream's reason and message), or undefined when the names are free.
  */
-export function namesConflict(crd: CustomResourceDefinition, others: CustomResourceDefinition[]): string | undefined {
+export function namesConflict(crd: CustomResourceDefinition, others: CustomResourceDefinition[]): { reason: string; message: string } | undefined {
   const n = crd.spec.names;
   const taken = { resources: new Set<string>(), kinds: new Set<string>() };
   for (const o of others) {
@@ -45,11 +45,12 @@ export function namesConflict(crd: CustomResourceDefinition, others: CustomResou
     for (const r of [a.plural, a.singular, ...(a.shortNames ?? [])]) if (r) taken.resources.add(r);
     for (const k of [a.kind, a.listKind]) if (k) taken.kinds.add(k);
   }
-  if (taken.resources.has(n.plural)) return `"${n.plural}" is already in use`;
-  if (n.singular && taken.resources.has(n.singular)) return `"${n.singular}" is already in use`;
-  for (const s of n.shortNames ?? []) if (taken.resources.has(s)) return `"${s}" is already in use`;
-  if (taken.kinds.has(n.kind)) return `"${n.kind}" is already in use`;
-  if (n.listKind && taken.kinds.has(n.listKind)) return `"${n.listKind}" is already in use`;
+  const inUse = (reason: string, name: string) => ({ reason, message: `"${name}" is already in use` });
+  if (taken.resources.has(n.plural)) return inUse('PluralConflict', n.plural);
+  if (n.singular && taken.resources.has(n.singular)) return inUse('SingularConflict', n.singular);
+  for (const s of n.shortNames ?? []) if (taken.resources.has(s)) return inUse('ShortNamesConflict', s);
+  if (taken.kinds.has(n.kind)) return inUse('KindConflict', n.kind);
+  if (n.listKind && taken.kinds.has(n.listKind)) return inUse('ListKindConflict', n.listKind);
   return undefined;
 }
 
@@ -58,7 +59,7 @@ export function desiredStatus(crd: CustomResourceDefinition, others: CustomResou
   const status: Status = structuredClone(crd.status ?? {});
   const conflict = namesConflict(crd, others);
   if (conflict) {
-    setCondition(status, { type: 'NamesAccepted', status: 'False', reason: 'ListKindConflict', message: conflict }, now);
+    setCondition(status, { type: 'NamesAccepted', status: 'False', ...conflict }, now);
     if (!isTrue(crd, 'Established')) setCondition(status, { type: 'Established', status: 'False', reason: 'NotAccepted', message: 'not all names are accepted' }, now);
   } else {
     status.acceptedNames = structuredClone(crd.spec.names);
