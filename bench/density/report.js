@@ -22,6 +22,8 @@ function report(results, o) {
   for (const c of ['apiserver', 'controller-manager', 'scheduler', 'hollow-nodes', 'etcd']) {
     row(`${c} peak RSS MiB (KB/pod)`, (r) => `${fmt(r.peakRssMiB?.[c])} (${fmt(r.rssPerPodKB?.[c])})`, targets[c] ?? '');
   }
+  row('lease transitions (cm / scheduler)', (r) => `${r.leases?.['kube-controller-manager']?.transitions ?? '—'} / ${r.leases?.['kube-scheduler']?.transitions ?? '—'}`, '0 / 0');
+  row('components that exited', (r) => (r.exited?.length ? r.exited.join(', ') : 'none'), 'none');
   if (results.length > 1) {
     const a = results[0];
     const b = results[results.length - 1];
@@ -29,8 +31,6 @@ function report(results, o) {
     lines.push('', `Memory growth per added pod, ${a.nodes} → ${b.nodes} nodes (peak RSS difference / pod difference):`);
     lines.push(['apiserver', 'controller-manager', 'scheduler', 'hollow-nodes', 'etcd'].map((c) => `${c} ${growth(c)} KB`).join(', ') + '.');
   }
-  row('lease transitions (cm / scheduler)', (r) => `${r.leases?.['kube-controller-manager']?.transitions ?? '—'} / ${r.leases?.['kube-scheduler']?.transitions ?? '—'}`, '0 / 0');
-  row('components that exited', (r) => (r.exited?.length ? r.exited.join(', ') : 'none'), 'none');
   // API latencies: the slowest p99s of the largest size, with the same rows at the other sizes
   const last = results[results.length - 1];
   const keys = (last.api ?? []).filter((x) => x.count >= 5).slice(0, 12).map((x) => `${x.verb} ${x.resource}`);
