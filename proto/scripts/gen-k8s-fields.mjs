@@ -5,20 +5,23 @@
 // reads to write generated.proto).
 // Roots are every kind in api's allKinds (build api first: npx tsc -b api), their Lists, and the meta kinds.
 // Usage: node proto/scripts/gen-k8s-fields.mjs <kubernetes/api git dir> <kubernetes/apimachinery git dir>
+//          <kubernetes/kube-aggregator git dir>   (jsonOnlyMessages in api/src/protobuf are skipped)
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
-const [apiGit, machineryGit] = process.argv.slice(2);
-if (!apiGit || !machineryGit) throw new Error('usage: gen-k8s-fields.mjs API_GIT_DIR APIMACHINERY_GIT_DIR');
+const [apiGit, machineryGit, aggregatorGit] = process.argv.slice(2);
+if (!apiGit || !machineryGit || !aggregatorGit) throw new Error('usage: gen-k8s-fields.mjs API_GIT_DIR APIMACHINERY_GIT_DIR KUBE_AGGREGATOR_GIT_DIR');
 
 const git = (dir, ...args) => execFileSync('git', ['--git-dir', dir, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
 const commitOf = (dir) => git(dir, 'rev-parse', 'HEAD').trim();
 
 // Go package → OpenAPI definition prefix, and the import aliases its files use for each other.
 const PACKAGES = [
-  ...['core', 'apps', 'batch', 'coordination', 'discovery', 'policy', 'rbac', 'scheduling', 'autoscaling', 'authentication', 'authorization', 'certificates'].map((g) => ({ dir: apiGit, path: `${g}/v1`, prefix: `io.k8s.api.${g}.v1`, pkg: `${g}v1` })),
+  ...['core', 'apps', 'batch', 'coordination', 'discovery', 'policy', 'rbac', 'scheduling', 'autoscaling', 'authentication', 'authorization', 'certificates', 'admissionregistration'].map((g) => ({ dir: apiGit, path: `${g}/v1`, prefix: `io.k8s.api.${g}.v1`, pkg: `${g}v1` })),
+  { dir: apiGit, path: 'authentication/v1beta1', prefix: 'io.k8s.api.authentication.v1beta1', pkg: 'authenticationv1beta1' },
+  { dir: aggregatorGit, path: 'pkg/apis/apiregistration/v1', prefix: 'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1', pkg: 'apiregistrationv1' },
   // alpha types that v1 structs point to (pointer fields, so never set by kubets)
   { dir: apiGit, path: 'scheduling/v1alpha3', prefix: 'io.k8s.api.scheduling.v1alpha3', pkg: 'schedulingv1alpha3' },
   { dir: machineryGit, path: 'pkg/apis/meta/v1', prefix: 'io.k8s.apimachinery.pkg.apis.meta.v1', pkg: 'metav1' },
@@ -43,6 +46,14 @@ for (const p of PACKAGES) {
   for (const f of files) {
     const src = git(p.dir, 'show', `HEAD:${f}`);
     const lines = src.split('\n');
+    // this file's import aliases (`v1 "k8s.io/api/authentication/v1"`) → the package they name
+    const aliases = new Map();
+    for (const im of src.matchAll(/^\s*(\w+)?\s*"(k8s\.io\/[^"]+)"/gm)) {
+      const importPath = im[2];
+      const target = PACKAGES.find((q) => importPath.endsWith(`/${q.path}`) || (q.dir === machineryGit && importPath === `k8s.io/apimachinery/${q.path}`));
+      if (target) aliases.set(im[1] ?? importPath.split('/').pop(), target);
+    }
+    const filePkg = { ...p, aliases };
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i];
       let m = /^type (\w+) struct \{/.exec(line);
@@ -58,11 +69,11 @@ for (const p of PACKAGES) {
           const tag = (k) => new RegExp(`\\b${k}:"([^"]*)"`).exec(tags)?.[1];
           fields.push({ name, type: type.trim(), json: tag('json'), protobuf: tag('protobuf') });
         }
-        structs.set(`${p.prefix}.${m[1]}`, { fields, pkg: p });
+        structs.set(`${p.prefix}.${m[1]}`, { fields, pkg: filePkg });
         continue;
       }
       m = /^type (\w+) (\S.*?)\s*$/.exec(line);
-      if (m && !m[2].startsWith('interface') && !m[2].startsWith('=') && !m[2].startsWith('struct')) named.set(`${p.prefix}.${m[1]}`, { type: m[2], pkg: p });
+      if (m && !m[2].startsWith('interface') && !m[2].startsWith('=') && !m[2].startsWith('struct')) named.set(`${p.prefix}.${m[1]}`, { type: m[2], pkg: filePkg });
     }
   }
 }
@@ -74,6 +85,8 @@ function qualify(expr, pkg) {
   const alias = expr.slice(0, dot);
   const rest = expr.slice(dot + 1);
   if (alias === 'metav1') return `io.k8s.apimachinery.pkg.apis.meta.v1.${rest}`;
+  const imported = pkg.aliases?.get(alias);
+  if (imported) return `${imported.prefix}.${rest}`;
   const target = PACKAGES.find((p) => p.pkg === alias || (alias === 'v1' && p.pkg === 'corev1') || (alias === 'apiv1' && p.pkg === 'corev1'));
   if (!target) return undefined;
   return `${target.prefix}.${rest}`;
@@ -110,7 +123,8 @@ function resolve(expr, pkg, seen = 0) {
 }
 
 const out = new Map();
-const { allKinds } = createRequire(import.meta.url)('../../api/dist');
+const { allKinds: served, jsonOnlyMessages } = createRequire(import.meta.url)('../../api/dist');
+const allKinds = served.filter((k) => !jsonOnlyMessages.has(k.schema.$id));
 const roots = [
   ...allKinds.flatMap((k) => [k.schema.$id, `${k.schema.$id}List`]).filter((n) => structs.has(n)),
   'io.k8s.api.policy.v1.Eviction',
@@ -148,8 +162,9 @@ while (queue.length) {
 }
 
 const short = (t) => t;
-let ts = `// GENERATED by proto/scripts/gen-k8s-fields.mjs from the Go struct tags of kubernetes/api@${commitOf(apiGit).slice(0, 12)}
-// and kubernetes/apimachinery@${commitOf(machineryGit).slice(0, 12)}. Do not edit: rerun the script.
+let ts = `// GENERATED by proto/scripts/gen-k8s-fields.mjs from the Go struct tags of kubernetes/api@${commitOf(apiGit).slice(0, 12)},
+// kubernetes/apimachinery@${commitOf(machineryGit).slice(0, 12)} and kubernetes/kube-aggregator@${commitOf(aggregatorGit).slice(0, 12)}.
+// Do not edit: rerun the script.
 // Per message (keyed by its OpenAPI name, as the kind schemas' $id): JSON name → [field number, type, flags].
 import type { MessageTable } from './types';
 

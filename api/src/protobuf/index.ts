@@ -4,6 +4,11 @@ import { scalarTypes, specialTypes, type MessageTable, type ProtoField, type Pro
 
 export * from './types';
 export { k8sMessages } from './k8s-messages';
+
+/** Kinds kubets serves in JSON only. CustomResourceDefinition: its JSONSchemaProps uses hand-written protobuf for the
+ * either-or types (JSONSchemaPropsOrArray, …OrBool, …OrStringArray) that a field-number table cannot express; clients
+ * (kubectl, client-go's apiextensions clientset) fall back to JSON when the server answers JSON. */
+export const jsonOnlyMessages: ReadonlySet<string> = new Set(['io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition']);
 export { schemaChild, schemaProperties } from './schema-walk';
 
 const compiled = new Map<string, ProtoMessage>();

@@ -1,5 +1,5 @@
 // Every kind that has a protobuf form, with its message and schema (for tests and fixtures).
-import { allKinds, DeleteOptionsSchema, EvictionSchema, ScaleSchema, TokenRequestSchema, type TSchema } from '@kubets/api';
+import { allKinds, jsonOnlyMessages, DeleteOptionsSchema, EvictionSchema, ScaleSchema, TokenRequestSchema, type TSchema } from '@kubets/api';
 
 export interface ServedKind {
   apiVersion: string;
@@ -9,7 +9,7 @@ export interface ServedKind {
 }
 
 export function servedKinds(): ServedKind[] {
-  const out: ServedKind[] = allKinds.map((k) => ({ apiVersion: k.group ? `${k.group}/${k.version}` : k.version, kind: k.kind, message: String(k.schema.$id), schema: k.schema }));
+  const out: ServedKind[] = allKinds.filter((k) => !jsonOnlyMessages.has(String(k.schema.$id))).map((k) => ({ apiVersion: k.group ? `${k.group}/${k.version}` : k.version, kind: k.kind, message: String(k.schema.$id), schema: k.schema }));
   out.push(
     { apiVersion: 'policy/v1', kind: 'Eviction', message: String(EvictionSchema.$id), schema: EvictionSchema },
     { apiVersion: 'autoscaling/v1', kind: 'Scale', message: String(ScaleSchema.$id), schema: ScaleSchema },
