@@ -30,7 +30,7 @@ describe('apiserver flags on the shared parser', () => {
   });
   it('keeps optional fields absent unless given and rejects positional arguments', () => {
     const f = parseApiServerFlags([]);
-    expect(f).toEqual({ etcdServers: ['http://127.0.0.1:2379'], etcdPrefix: '/registry', bindAddress: '127.0.0.1', port: 6443, serviceClusterIpRange: '10.96.0.0/12', serviceNodePortRange: '30000-32767', verbosity: 0, etcdCompactionIntervalMs: 300_000, anonymousAuth: true, enableBootstrapTokenAuth: false, authorizationModes: ['Node', 'RBAC'], apiAudiences: [], encryptionProviderConfigAutomaticReload: false, auditLogMaxSize: 0, auditLogMaxBackup: 0, auditLogMaxAge: 0 });
+    expect(f).toEqual({ etcdServers: ['http://127.0.0.1:2379'], etcdPrefix: '/registry', bindAddress: '127.0.0.1', port: 6443, serviceClusterIpRange: '10.96.0.0/12', serviceNodePortRange: '30000-32767', verbosity: 0, etcdCompactionIntervalMs: 300_000, anonymousAuth: true, enableBootstrapTokenAuth: false, authorizationModes: ['Node', 'RBAC'], apiAudiences: [], encryptionProviderConfigAutomaticReload: false, auditLogMaxSize: 0, auditLogMaxBackup: 0, auditLogMaxAge: 0, requestheaderAllowedNames: [] });
     expect(parseApiServerFlags(['--authorization-mode=RBAC', '--anonymous-auth=false', '--tls-cert-file=a', '--tls-private-key-file=b'])).toMatchObject({ authorizationModes: ['RBAC'], anonymousAuth: false, tlsCertFile: 'a', tlsPrivateKeyFile: 'b' });
     expect(() => parseApiServerFlags(['--tls-cert-file=a'])).toThrow('must be given together');
     expect(parseApiServerFlags(['--etcd-compaction-interval=0']).etcdCompactionIntervalMs).toBe(0);

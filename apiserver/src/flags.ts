@@ -38,6 +38,10 @@ export interface ApiServerFlags {
   auditLogMaxBackup: number;
   auditLogMaxAge: number;
   admissionControlConfigFile?: string;
+  requestheaderClientCAFile?: string;
+  proxyClientCertFile?: string;
+  proxyClientKeyFile?: string;
+  requestheaderAllowedNames: string[];
 }
 
 export const apiServerFlagSpecs: Record<string, FlagSpec> = {
@@ -64,6 +68,10 @@ export const apiServerFlagSpecs: Record<string, FlagSpec> = {
   'audit-log-maxbackup': { type: 'int', default: 0, help: 'The maximum number of old audit log files to retain. Setting a value of 0 will mean there\'s no restriction on the number of files.' },
   'audit-log-maxage': { type: 'int', default: 0, help: 'The maximum number of days to retain old audit log files based on the timestamp encoded in their filename.' },
   'admission-control-config-file': { type: 'string', help: 'File with admission control configuration (an AdmissionConfiguration; PodSecurity defaults and exemptions).' },
+  'requestheader-client-ca-file': { type: 'string', help: 'Root certificate bundle to use to verify client certificates on incoming requests before trusting usernames in headers (front proxy; default: the front-proxy CA under --data-dir).' },
+  'proxy-client-cert-file': { type: 'string', help: 'Client certificate used to prove the identity of the aggregator or kube-apiserver when it must call out during a request (aggregated API servers).' },
+  'proxy-client-key-file': { type: 'string', help: 'Private key for the client certificate used to prove the identity of the aggregator or kube-apiserver when it must call out during a request.' },
+  'requestheader-allowed-names': { type: 'list', default: [], help: 'List of client certificate common names to allow to provide usernames in headers. If empty, any client certificate validated by the authorities in --requestheader-client-ca-file is allowed.' },
   'api-audiences': { type: 'list', default: [], help: 'Identifiers of the API. The service account token authenticator will validate that tokens used against the API are bound to at least one of these audiences (default: the issuer).' },
   port: { type: 'int', help: 'Alias of --secure-port.' },
   'service-cluster-ip-range': { type: 'string', default: '10.96.0.0/12', help: 'A CIDR notation IP range from which to assign service cluster IPs.' },
@@ -120,6 +128,7 @@ export function parseApiServerFlags(argv: string[]): ApiServerFlags {
     auditLogMaxSize: nonNegativeInt('audit-log-maxsize', values['audit-log-maxsize'])!,
     auditLogMaxBackup: nonNegativeInt('audit-log-maxbackup', values['audit-log-maxbackup'])!,
     auditLogMaxAge: nonNegativeInt('audit-log-maxage', values['audit-log-maxage'])!,
+    requestheaderAllowedNames: (values['requestheader-allowed-names'] as string[]).map((s) => s.trim()).filter(Boolean),
   };
   const dataDir = opt('data-dir');
   if (dataDir !== undefined) f.dataDir = dataDir;
@@ -148,6 +157,9 @@ export function parseApiServerFlags(argv: string[]): ApiServerFlags {
     ['audit-policy-file', 'auditPolicyFile'],
     ['audit-log-path', 'auditLogPath'],
     ['admission-control-config-file', 'admissionControlConfigFile'],
+    ['requestheader-client-ca-file', 'requestheaderClientCAFile'],
+    ['proxy-client-cert-file', 'proxyClientCertFile'],
+    ['proxy-client-key-file', 'proxyClientKeyFile'],
   ] as const) {
     const v = opt(flag);
     if (v !== undefined) f[key] = v;

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Attributes, UserInfo } from '../auth/types';
 import { captureRequestBody, capturedRequestBody, decodeBody } from '../encoding/body';
 import type { AuditEventHandle, AuditLogger } from './logger';
+import { requestAuditAnnotations } from '../auth/request-user';
 
 /** The body as a JSON object, whatever it was sent in (JSON, YAML, protobuf — kubectl sends protobuf for some
  * creates), as upstream logs the decoded object. */
@@ -58,6 +59,7 @@ export function beginAudit(logger: AuditLogger, req: IncomingMessage, res: Serve
     }) as typeof res.end;
   }
   const done = () => {
+    for (const [k, v] of Object.entries(requestAuditAnnotations(req))) ev.annotate(k, v);
     const gzipped = String(res.getHeader('content-encoding') ?? '') !== '';
     const requestObject = wantRequest ? parse(capturedRequestBody(req), req.headers['content-type']) : undefined;
     const responseObject = wantResponse && !gzipped ? parse(Buffer.concat(chunks), String(res.getHeader('content-type') ?? 'application/json')) : undefined;

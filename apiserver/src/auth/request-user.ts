@@ -12,3 +12,13 @@ export function setRequestUser(req: IncomingMessage, user: UserInfo): void {
 export function requestUser(req: IncomingMessage): UserInfo | undefined {
   return users.get(req);
 }
+
+const annotations = new WeakMap<IncomingMessage, Record<string, string>>();
+
+/** Audit annotations admission adds for this request (webhooks, Pod Security, policies); the audit log reads them
+ * when the request completes. */
+export function requestAuditAnnotations(req: IncomingMessage): Record<string, string> {
+  let a = annotations.get(req);
+  if (!a) annotations.set(req, (a = {}));
+  return a;
+}

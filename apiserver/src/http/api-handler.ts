@@ -6,7 +6,7 @@ import { writeJson } from './errors';
 import { boolParam, intParam, listParams } from './params';
 import { decodeBody, decodeDeleteBody, decodePatchBody, mediaType, readBody } from '../encoding/body';
 import { checkPatchType } from '../registry/patch';
-import { requestUser } from '../auth/request-user';
+import { requestAuditAnnotations, requestUser } from '../auth/request-user';
 import type { ReviewHandler } from '../auth/reviews';
 import { dryRunFrom, fieldManagerFrom, fieldValidationFrom, type RequestContext } from '../registry/context';
 import type { ResourceStore } from '../registry/store';
@@ -46,6 +46,7 @@ export class ApiHandler {
       dryRun: dryRunFrom(dryRunValues ?? query.getAll('dryRun')),
       warnings: [],
       ...(user ? { user } : {}),
+      auditAnnotations: requestAuditAnnotations(req),
     };
   }
 

@@ -20,6 +20,8 @@ export interface RequestContext {
   warnings: string[];
   /** the authenticated caller (absent only in unit tests that build contexts by hand) */
   user?: UserInfo;
+  /** audit annotations admission adds (shared with the request's audit event) */
+  auditAnnotations?: Record<string, string>;
 }
 
 /** Per-kind behaviour beyond the generic store (allocations, graceful deletion...). */

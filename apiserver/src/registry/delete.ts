@@ -104,7 +104,7 @@ export async function deleteObject(store: ResourceStore, ctx: RequestContext, op
     checkPre(cur);
     // admission sees deletes too (webhooks with DELETE rules), with the object being deleted as oldObject
     const gone = store.typed(structuredClone(cur));
-    await store.deps.admission?.admit({ def, operation: 'DELETE', subresource: '', namespace: ctx.namespace, obj: gone, old: gone, dryRun: ctx.dryRun, ...(ctx.user ? { userInfo: ctx.user } : {}), warnings: ctx.warnings, options: { kind: 'DeleteOptions', apiVersion: 'meta.k8s.io/v1', ...opts } });
+    await store.deps.admission?.admit({ def, operation: 'DELETE', subresource: '', namespace: ctx.namespace, obj: gone, old: gone, dryRun: ctx.dryRun, ...(ctx.user ? { userInfo: ctx.user } : {}), warnings: ctx.warnings, ...(ctx.auditAnnotations ? { auditAnnotations: ctx.auditAnnotations } : {}), options: { kind: 'DeleteOptions', apiVersion: 'meta.k8s.io/v1', ...opts } });
     lastSeen = structuredClone(cur);
     const obj = structuredClone(cur);
     const m = obj.metadata;

@@ -150,7 +150,7 @@ export class ResourceStore {
     if (this.def.status && !keepStatusOnCreate.has(`${this.def.group}/${this.def.plural}`)) delete obj.status;
     applyAllDefaults(this.def, obj);
     if (this.deps.admission) {
-      await this.deps.admission.admit({ def: this.def, operation: 'CREATE', subresource: '', namespace: ctx.namespace, obj, dryRun: ctx.dryRun, ...(ctx.user ? { userInfo: ctx.user } : {}), warnings: ctx.warnings });
+      await this.deps.admission.admit({ def: this.def, operation: 'CREATE', subresource: '', namespace: ctx.namespace, obj, dryRun: ctx.dryRun, ...(ctx.user ? { userInfo: ctx.user } : {}), warnings: ctx.warnings, ...(ctx.auditAnnotations ? { auditAnnotations: ctx.auditAnnotations } : {}) });
       applyAllDefaults(this.def, obj);
     }
     const hooks = this.deps.hooks(this.def);
@@ -213,7 +213,7 @@ export class ResourceStore {
       obj.metadata.resourceVersion = cur.metadata.resourceVersion;
       applyAllDefaults(this.def, obj);
       bumpGeneration(this.def, obj, old);
-      if (this.deps.admission) await this.deps.admission.admit({ def: this.def, operation: 'UPDATE', subresource: sub, namespace: ctx.namespace, obj, old, dryRun: ctx.dryRun, ...(ctx.user ? { userInfo: ctx.user } : {}), warnings: ctx.warnings });
+      if (this.deps.admission) await this.deps.admission.admit({ def: this.def, operation: 'UPDATE', subresource: sub, namespace: ctx.namespace, obj, old, dryRun: ctx.dryRun, ...(ctx.user ? { userInfo: ctx.user } : {}), warnings: ctx.warnings, ...(ctx.auditAnnotations ? { auditAnnotations: ctx.auditAnnotations } : {}) });
       if (hooks?.beforeUpdate && sub === '') await hooks.beforeUpdate(obj, old, ctx);
       if (opts.skipUpdateRules) validateCreate(this.def, obj);
       else validateUpdate(this.def, obj, old);
