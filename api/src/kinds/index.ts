@@ -29,6 +29,8 @@ import { PriorityClassKind } from './scheduling/priorityclass';
 import { ControllerRevisionKind } from './apps/controllerrevision';
 import { PodTemplateKind } from './core/podtemplate';
 import { PersistentVolumeClaimKind } from './core/persistentvolumeclaim';
+import { PersistentVolumeKind } from './core/persistentvolume';
+import { StorageClassKind } from './storage/storageclass';
 import { PodDisruptionBudgetKind } from './policy/poddisruptionbudget';
 import { TokenReviewKind, SelfSubjectReviewKind, SelfSubjectReviewV1beta1Kind } from './authentication/reviews';
 import { APIServiceKind } from './apiregistration/apiservice';
@@ -75,6 +77,8 @@ export * from './autoscaling/scale';
 export * from './apps/controllerrevision';
 export * from './core/podtemplate';
 export * from './core/persistentvolumeclaim';
+export * from './core/persistentvolume';
+export * from './storage/storageclass';
 export * from './policy/poddisruptionbudget';
 export * from './policy/eviction';
 export * from './authentication/tokenrequest';
@@ -119,6 +123,8 @@ export const allKinds: KindDef[] = [
   ControllerRevisionKind,
   PodTemplateKind,
   PersistentVolumeClaimKind,
+  PersistentVolumeKind,
+  StorageClassKind,
   PodDisruptionBudgetKind,
   CertificateSigningRequestKind,
   ValidatingAdmissionPolicyKind,

@@ -671,6 +671,12 @@ export const k8sMessages: MessageTable = {
     readOnly: [5, 'bool', 'ptr omit'],
     kind: [6, 'string', 'ptr omit'],
   },
+  'io.k8s.api.core.v1.AzureFilePersistentVolumeSource': {
+    secretName: [1, 'string'],
+    shareName: [2, 'string'],
+    readOnly: [3, 'bool', 'omit'],
+    secretNamespace: [4, 'string', 'ptr'],
+  },
   'io.k8s.api.core.v1.AzureFileVolumeSource': {
     secretName: [1, 'string'],
     shareName: [2, 'string'],
@@ -679,6 +685,18 @@ export const k8sMessages: MessageTable = {
   'io.k8s.api.core.v1.Binding': {
     metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
     target: [2, 'io.k8s.api.core.v1.ObjectReference'],
+  },
+  'io.k8s.api.core.v1.CSIPersistentVolumeSource': {
+    driver: [1, 'string'],
+    volumeHandle: [2, 'string'],
+    readOnly: [3, 'bool', 'omit'],
+    fsType: [4, 'string', 'omit'],
+    volumeAttributes: [5, 'string', 'map omit'],
+    controllerPublishSecretRef: [6, 'io.k8s.api.core.v1.SecretReference', 'ptr omit'],
+    nodeStageSecretRef: [7, 'io.k8s.api.core.v1.SecretReference', 'ptr omit'],
+    nodePublishSecretRef: [8, 'io.k8s.api.core.v1.SecretReference', 'ptr omit'],
+    controllerExpandSecretRef: [9, 'io.k8s.api.core.v1.SecretReference', 'ptr omit'],
+    nodeExpandSecretRef: [10, 'io.k8s.api.core.v1.SecretReference', 'ptr omit'],
   },
   'io.k8s.api.core.v1.CSIVolumeSource': {
     driver: [1, 'string'],
@@ -691,6 +709,14 @@ export const k8sMessages: MessageTable = {
     add: [1, 'string', 'rep omit'],
     drop: [2, 'string', 'rep omit'],
   },
+  'io.k8s.api.core.v1.CephFSPersistentVolumeSource': {
+    monitors: [1, 'string', 'rep'],
+    path: [2, 'string', 'omit'],
+    user: [3, 'string', 'omit'],
+    secretFile: [4, 'string', 'omit'],
+    secretRef: [5, 'io.k8s.api.core.v1.SecretReference', 'ptr omit'],
+    readOnly: [6, 'bool', 'omit'],
+  },
   'io.k8s.api.core.v1.CephFSVolumeSource': {
     monitors: [1, 'string', 'rep'],
     path: [2, 'string', 'omit'],
@@ -698,6 +724,12 @@ export const k8sMessages: MessageTable = {
     secretFile: [4, 'string', 'omit'],
     secretRef: [5, 'io.k8s.api.core.v1.LocalObjectReference', 'ptr omit'],
     readOnly: [6, 'bool', 'omit'],
+  },
+  'io.k8s.api.core.v1.CinderPersistentVolumeSource': {
+    volumeID: [1, 'string'],
+    fsType: [2, 'string', 'omit'],
+    readOnly: [3, 'bool', 'omit'],
+    secretRef: [4, 'io.k8s.api.core.v1.SecretReference', 'ptr omit'],
   },
   'io.k8s.api.core.v1.CinderVolumeSource': {
     volumeID: [1, 'string'],
@@ -998,6 +1030,13 @@ export const k8sMessages: MessageTable = {
     key: [3, 'string'],
     optional: [4, 'bool', 'ptr omit'],
   },
+  'io.k8s.api.core.v1.FlexPersistentVolumeSource': {
+    driver: [1, 'string'],
+    fsType: [2, 'string', 'omit'],
+    secretRef: [3, 'io.k8s.api.core.v1.SecretReference', 'ptr omit'],
+    readOnly: [4, 'bool', 'omit'],
+    options: [5, 'string', 'map omit'],
+  },
   'io.k8s.api.core.v1.FlexVolumeSource': {
     driver: [1, 'string'],
     fsType: [2, 'string', 'omit'],
@@ -1024,6 +1063,12 @@ export const k8sMessages: MessageTable = {
     repository: [1, 'string'],
     revision: [2, 'string', 'omit'],
     directory: [3, 'string', 'omit'],
+  },
+  'io.k8s.api.core.v1.GlusterfsPersistentVolumeSource': {
+    endpoints: [1, 'string'],
+    path: [2, 'string'],
+    readOnly: [3, 'bool', 'omit'],
+    endpointsNamespace: [4, 'string', 'ptr omit'],
   },
   'io.k8s.api.core.v1.GlusterfsVolumeSource': {
     endpoints: [1, 'string'],
@@ -1052,6 +1097,19 @@ export const k8sMessages: MessageTable = {
   'io.k8s.api.core.v1.HostPathVolumeSource': {
     path: [1, 'string'],
     type: [2, 'string', 'ptr omit'],
+  },
+  'io.k8s.api.core.v1.ISCSIPersistentVolumeSource': {
+    targetPortal: [1, 'string'],
+    iqn: [2, 'string'],
+    lun: [3, 'int32'],
+    iscsiInterface: [4, 'string', 'omit'],
+    fsType: [5, 'string', 'omit'],
+    readOnly: [6, 'bool', 'omit'],
+    portals: [7, 'string', 'rep omit'],
+    chapAuthDiscovery: [8, 'bool', 'omit'],
+    chapAuthSession: [11, 'bool', 'omit'],
+    secretRef: [10, 'io.k8s.api.core.v1.SecretReference', 'ptr omit'],
+    initiatorName: [12, 'string', 'ptr omit'],
   },
   'io.k8s.api.core.v1.ISCSIVolumeSource': {
     targetPortal: [1, 'string'],
@@ -1125,6 +1183,10 @@ export const k8sMessages: MessageTable = {
   },
   'io.k8s.api.core.v1.LocalObjectReference': {
     name: [1, 'string', 'omit'],
+  },
+  'io.k8s.api.core.v1.LocalVolumeSource': {
+    path: [1, 'string'],
+    fsType: [2, 'string', 'ptr omit'],
   },
   'io.k8s.api.core.v1.ModifyVolumeStatus': {
     targetVolumeAttributesClassName: [1, 'string', 'omit'],
@@ -1291,6 +1353,11 @@ export const k8sMessages: MessageTable = {
     resourceVersion: [6, 'string', 'omit'],
     fieldPath: [7, 'string', 'omit'],
   },
+  'io.k8s.api.core.v1.PersistentVolume': {
+    metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
+    spec: [2, 'io.k8s.api.core.v1.PersistentVolumeSpec', 'omit'],
+    status: [3, 'io.k8s.api.core.v1.PersistentVolumeStatus', 'omit'],
+  },
   'io.k8s.api.core.v1.PersistentVolumeClaim': {
     metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
     spec: [2, 'io.k8s.api.core.v1.PersistentVolumeClaimSpec', 'omit'],
@@ -1337,6 +1404,52 @@ export const k8sMessages: MessageTable = {
   'io.k8s.api.core.v1.PersistentVolumeClaimVolumeSource': {
     claimName: [1, 'string'],
     readOnly: [2, 'bool', 'omit'],
+  },
+  'io.k8s.api.core.v1.PersistentVolumeList': {
+    metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta', 'omit'],
+    items: [2, 'io.k8s.api.core.v1.PersistentVolume', 'rep'],
+  },
+  'io.k8s.api.core.v1.PersistentVolumeSource': {
+    gcePersistentDisk: [1, 'io.k8s.api.core.v1.GCEPersistentDiskVolumeSource', 'ptr omit'],
+    awsElasticBlockStore: [2, 'io.k8s.api.core.v1.AWSElasticBlockStoreVolumeSource', 'ptr omit'],
+    hostPath: [3, 'io.k8s.api.core.v1.HostPathVolumeSource', 'ptr omit'],
+    glusterfs: [4, 'io.k8s.api.core.v1.GlusterfsPersistentVolumeSource', 'ptr omit'],
+    nfs: [5, 'io.k8s.api.core.v1.NFSVolumeSource', 'ptr omit'],
+    rbd: [6, 'io.k8s.api.core.v1.RBDPersistentVolumeSource', 'ptr omit'],
+    iscsi: [7, 'io.k8s.api.core.v1.ISCSIPersistentVolumeSource', 'ptr omit'],
+    cinder: [8, 'io.k8s.api.core.v1.CinderPersistentVolumeSource', 'ptr omit'],
+    cephfs: [9, 'io.k8s.api.core.v1.CephFSPersistentVolumeSource', 'ptr omit'],
+    fc: [10, 'io.k8s.api.core.v1.FCVolumeSource', 'ptr omit'],
+    flocker: [11, 'io.k8s.api.core.v1.FlockerVolumeSource', 'ptr omit'],
+    flexVolume: [12, 'io.k8s.api.core.v1.FlexPersistentVolumeSource', 'ptr omit'],
+    azureFile: [13, 'io.k8s.api.core.v1.AzureFilePersistentVolumeSource', 'ptr omit'],
+    vsphereVolume: [14, 'io.k8s.api.core.v1.VsphereVirtualDiskVolumeSource', 'ptr omit'],
+    quobyte: [15, 'io.k8s.api.core.v1.QuobyteVolumeSource', 'ptr omit'],
+    azureDisk: [16, 'io.k8s.api.core.v1.AzureDiskVolumeSource', 'ptr omit'],
+    photonPersistentDisk: [17, 'io.k8s.api.core.v1.PhotonPersistentDiskVolumeSource', 'ptr omit'],
+    portworxVolume: [18, 'io.k8s.api.core.v1.PortworxVolumeSource', 'ptr omit'],
+    scaleIO: [19, 'io.k8s.api.core.v1.ScaleIOPersistentVolumeSource', 'ptr omit'],
+    local: [20, 'io.k8s.api.core.v1.LocalVolumeSource', 'ptr omit'],
+    storageos: [21, 'io.k8s.api.core.v1.StorageOSPersistentVolumeSource', 'ptr omit'],
+    csi: [22, 'io.k8s.api.core.v1.CSIPersistentVolumeSource', 'ptr omit'],
+  },
+  'io.k8s.api.core.v1.PersistentVolumeSpec': {
+    capacity: [1, 'Quantity', 'map omit'],
+    persistentVolumeSource: [2, 'io.k8s.api.core.v1.PersistentVolumeSource', 'inline'],
+    accessModes: [3, 'string', 'rep omit'],
+    claimRef: [4, 'io.k8s.api.core.v1.ObjectReference', 'ptr omit'],
+    persistentVolumeReclaimPolicy: [5, 'string', 'omit'],
+    storageClassName: [6, 'string', 'omit'],
+    mountOptions: [7, 'string', 'rep omit'],
+    volumeMode: [8, 'string', 'ptr omit'],
+    nodeAffinity: [9, 'io.k8s.api.core.v1.VolumeNodeAffinity', 'ptr omit'],
+    volumeAttributesClassName: [10, 'string', 'ptr omit'],
+  },
+  'io.k8s.api.core.v1.PersistentVolumeStatus': {
+    phase: [1, 'string', 'omit'],
+    message: [2, 'string', 'omit'],
+    reason: [3, 'string', 'omit'],
+    lastPhaseTransitionTime: [4, 'Time', 'ptr omit'],
   },
   'io.k8s.api.core.v1.PhotonPersistentDiskVolumeSource': {
     pdID: [1, 'string'],
@@ -1566,6 +1679,16 @@ export const k8sMessages: MessageTable = {
     group: [5, 'string', 'omit'],
     tenant: [6, 'string', 'omit'],
   },
+  'io.k8s.api.core.v1.RBDPersistentVolumeSource': {
+    monitors: [1, 'string', 'rep'],
+    image: [2, 'string'],
+    fsType: [3, 'string', 'omit'],
+    pool: [4, 'string', 'omit'],
+    user: [5, 'string', 'omit'],
+    keyring: [6, 'string', 'omit'],
+    secretRef: [7, 'io.k8s.api.core.v1.SecretReference', 'ptr omit'],
+    readOnly: [8, 'bool', 'omit'],
+  },
   'io.k8s.api.core.v1.RBDVolumeSource': {
     monitors: [1, 'string', 'rep'],
     image: [2, 'string'],
@@ -1653,6 +1776,18 @@ export const k8sMessages: MessageTable = {
     type: [3, 'string', 'omit'],
     level: [4, 'string', 'omit'],
   },
+  'io.k8s.api.core.v1.ScaleIOPersistentVolumeSource': {
+    gateway: [1, 'string'],
+    system: [2, 'string'],
+    secretRef: [3, 'io.k8s.api.core.v1.SecretReference', 'ptr'],
+    sslEnabled: [4, 'bool', 'omit'],
+    protectionDomain: [5, 'string', 'omit'],
+    storagePool: [6, 'string', 'omit'],
+    storageMode: [7, 'string', 'omit'],
+    volumeName: [8, 'string', 'omit'],
+    fsType: [9, 'string', 'omit'],
+    readOnly: [10, 'bool', 'omit'],
+  },
   'io.k8s.api.core.v1.ScaleIOVolumeSource': {
     gateway: [1, 'string'],
     system: [2, 'string'],
@@ -1701,6 +1836,10 @@ export const k8sMessages: MessageTable = {
     localObjectReference: [1, 'io.k8s.api.core.v1.LocalObjectReference', 'inline'],
     items: [2, 'io.k8s.api.core.v1.KeyToPath', 'rep omit'],
     optional: [4, 'bool', 'ptr omit'],
+  },
+  'io.k8s.api.core.v1.SecretReference': {
+    name: [1, 'string', 'omit'],
+    namespace: [2, 'string', 'omit'],
   },
   'io.k8s.api.core.v1.SecretVolumeSource': {
     secretName: [1, 'string', 'omit'],
@@ -1788,6 +1927,13 @@ export const k8sMessages: MessageTable = {
   'io.k8s.api.core.v1.SleepAction': {
     seconds: [1, 'int64'],
   },
+  'io.k8s.api.core.v1.StorageOSPersistentVolumeSource': {
+    volumeName: [1, 'string', 'omit'],
+    volumeNamespace: [2, 'string', 'omit'],
+    fsType: [3, 'string', 'omit'],
+    readOnly: [4, 'bool', 'omit'],
+    secretRef: [5, 'io.k8s.api.core.v1.ObjectReference', 'ptr omit'],
+  },
   'io.k8s.api.core.v1.StorageOSVolumeSource': {
     volumeName: [1, 'string', 'omit'],
     volumeNamespace: [2, 'string', 'omit'],
@@ -1815,6 +1961,13 @@ export const k8sMessages: MessageTable = {
     value: [3, 'string', 'omit'],
     effect: [4, 'string', 'omit'],
     tolerationSeconds: [5, 'int64', 'ptr omit'],
+  },
+  'io.k8s.api.core.v1.TopologySelectorLabelRequirement': {
+    key: [1, 'string'],
+    values: [2, 'string', 'rep'],
+  },
+  'io.k8s.api.core.v1.TopologySelectorTerm': {
+    matchLabelExpressions: [1, 'io.k8s.api.core.v1.TopologySelectorLabelRequirement', 'rep omit'],
   },
   'io.k8s.api.core.v1.TopologySpreadConstraint': {
     maxSkew: [1, 'int32'],
@@ -1870,6 +2023,9 @@ export const k8sMessages: MessageTable = {
     readOnly: [3, 'bool', 'omit'],
     recursiveReadOnly: [4, 'string', 'ptr omit'],
     volumeStatus: [5, 'io.k8s.api.core.v1.VolumeStatus', 'ptr omit'],
+  },
+  'io.k8s.api.core.v1.VolumeNodeAffinity': {
+    required: [1, 'io.k8s.api.core.v1.NodeSelector', 'ptr omit'],
   },
   'io.k8s.api.core.v1.VolumeProjection': {
     secret: [1, 'io.k8s.api.core.v1.SecretProjection', 'ptr omit'],
@@ -2097,6 +2253,20 @@ export const k8sMessages: MessageTable = {
     gang: [2, 'io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupGangSchedulingPolicy', 'ptr omit'],
   },
   'io.k8s.api.scheduling.v1alpha3.WorkloadPodGroupSingleDisruptionMode': {
+  },
+  'io.k8s.api.storage.v1.StorageClass': {
+    metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
+    provisioner: [2, 'string'],
+    parameters: [3, 'string', 'map omit'],
+    reclaimPolicy: [4, 'string', 'ptr omit'],
+    mountOptions: [5, 'string', 'rep omit'],
+    allowVolumeExpansion: [6, 'bool', 'ptr omit'],
+    volumeBindingMode: [7, 'string', 'ptr omit'],
+    allowedTopologies: [8, 'io.k8s.api.core.v1.TopologySelectorTerm', 'rep omit'],
+  },
+  'io.k8s.api.storage.v1.StorageClassList': {
+    metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta', 'omit'],
+    items: [2, 'io.k8s.api.storage.v1.StorageClass', 'rep'],
   },
   'io.k8s.apimachinery.pkg.apis.meta.v1.Condition': {
     type: [1, 'string'],

@@ -1,4 +1,4 @@
-// core/v1 PersistentVolumeClaim (stored and served; kubets has no volume provisioner, so claims stay Pending).
+// core/v1 PersistentVolumeClaim (bound to PersistentVolumes by the controller-manager persistent-volume-binder).
 import { Type, Struct, Opt, Time, MergeList, AtomicList, Enum, type Static } from '../../schema/builders';
 import { defineKind } from '../../schema/kind';
 import { LabelSelectorSchema } from '../../meta/schemas';
