@@ -1,38 +1,40 @@
 // Hooks on the CustomResourceDefinition store: a delete first adds the cleanup finalizer (so the registry can
-// remove every custom resource before the CRD goes, as upstream's REST Delete does), and writes warn about
-// x-kubernetes-validations rules, which this server does not evaluate.
-import { customResourceCleanupFinalizer, type CustomResourceDefinition, type KubeObject } from '@kubets/api';
+// remove every custom resource before the CRD goes, as upstream's REST Delete does), and writes are refused when an
+// x-kubernetes-validations rule does not compile.
+import { customResourceCleanupFinalizer, errors, type CustomResourceDefinition, type KubeObject, type StatusCause } from '@kubets/api';
 import type { KindHooks } from '../registry/context';
 import type { Storage } from '../storage/interface';
 import { rfc3339 } from '../registry/context';
 import { setCondition } from './conditions';
+import { compileRuleTree } from './validation-rules';
 
-type Json = Record<string, unknown>;
-const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Field paths of every x-kubernetes-validations list in a schema. */
-export function celRulePaths(s: unknown, path: string, out: string[] = []): string[] {
-  if (!isObj(s)) return out;
-  if (Array.isArray(s['x-kubernetes-validations']) && s['x-kubernetes-validations'].length) out.push(`${path}.x-kubernetes-validations`);
-  if (isObj(s.properties)) for (const [k, v] of Object.entries(s.properties)) celRulePaths(v, `${path}.properties[${k}]`, out);
-  if (isObj(s.items)) celRulePaths(s.items, `${path}.items`, out);
-  if (isObj(s.additionalProperties)) celRulePaths(s.additionalProperties, `${path}.additionalProperties`, out);
-  return out;
+/**
+ * Compile errors of every x-kubernetes-validations rule. Upstream reports them under spec.validation when all
+ * versions share one schema (its internal form hoists that schema), else under each version.
+ */
+function ruleCompileCauses(obj: KubeObject): StatusCause[] {
+  const versions = (obj as CustomResourceDefinition).spec?.versions ?? [];
+  const schemas = versions.map((v) => v.schema?.openAPIV3Schema);
+  const first = JSON.stringify(schemas[0]);
+  const shared = schemas.length > 0 && schemas.every((s) => JSON.stringify(s) === first);
+  const errs: StatusCause[] = [];
+  if (shared) compileRuleTree(schemas[0], 'spec.validation.openAPIV3Schema', errs);
+  else schemas.forEach((s, i) => compileRuleTree(s, `spec.versions[${i}].schema.openAPIV3Schema`, errs));
+  return errs;
 }
 
-function celWarnings(obj: KubeObject): string[] {
-  const crd = obj as CustomResourceDefinition;
-  const paths = (crd.spec?.versions ?? []).flatMap((v, i) => celRulePaths(v.schema?.openAPIV3Schema, `spec.versions[${i}].schema.openAPIV3Schema`));
-  return paths.map((p) => `${p}: x-kubernetes-validations (CEL) rules are not enforced by this API server`);
+function refuseBadRules(obj: KubeObject): void {
+  const causes = ruleCompileCauses(obj);
+  if (causes.length) throw errors.invalid({ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' }, obj.metadata.name ?? '', causes);
 }
 
 export function crdHooks(storage: Storage, keyOf: (name: string) => string, now: () => Date): KindHooks {
   return {
-    async beforeCreate(obj, ctx) {
-      ctx.warnings.push(...celWarnings(obj));
+    async beforeCreate(obj) {
+      refuseBadRules(obj);
     },
-    async beforeUpdate(obj, _old, ctx) {
-      ctx.warnings.push(...celWarnings(obj));
+    async beforeUpdate(obj) {
+      refuseBadRules(obj);
     },
     async beforeDelete(_namespace, name) {
       try {

@@ -3,6 +3,7 @@
 import { age, type CustomResourceDefinition, type CustomResourceDefinitionVersion, type KindDef, type KubeObject, type StatusCause, type TableColumn } from '@kubets/api';
 import { JSONPath } from 'jsonpath-plus';
 import { customResourceSchema, extraCauses, pruneNulls } from './schema';
+import { compileRuleTree, ruleCauses } from './validation-rules';
 
 type Json = Record<string, unknown>;
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -75,6 +76,7 @@ export function kindDefsOf(crd: CustomResourceDefinition): KindDef[] {
     const raw = v.schema?.openAPIV3Schema;
     const crSchema: Json = isObj(raw) ? raw : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
     const scale = v.subresources?.scale;
+    const rules = compileRuleTree(crSchema, '');
     const def: KindDef = {
       group: spec.group,
       version: v.name,
@@ -93,6 +95,9 @@ export function kindDefsOf(crd: CustomResourceDefinition): KindDef[] {
       strategy: {
         default: (obj: KubeObject) => pruneNulls(crSchema, obj),
         validate: (obj: KubeObject): StatusCause[] => extraCauses(crSchema, obj),
+        // x-kubernetes-validations run after the schema's own checks (validateObject skips them on type errors)
+        validateCreate: (obj: KubeObject): StatusCause[] => (rules ? ruleCauses(rules, obj, undefined) : []),
+        validateUpdate: (obj: KubeObject, old: KubeObject): StatusCause[] => (rules ? ruleCauses(rules, obj, old) : []),
         // every change outside metadata (and status, with the status subresource) bumps generation
         generationFromSpec: true,
       },
