@@ -10,7 +10,7 @@ import type { UserInfo } from '../auth/types';
 import type { ResourceStore } from '../registry/store';
 import type { RequestContext } from '../registry/context';
 import { writeStatus } from '../http/errors';
-import { ResolveError, resolveService } from './endpoints';
+import { ResolveError, serviceEndpoints, type ServiceEndpoint } from '../services/endpoint-resolver';
 import type { FrontProxy } from './front-proxy';
 import { discoveryEntry, type ResourceListDoc, type VersionEntry } from './discovery';
 
@@ -96,16 +96,18 @@ export class Aggregator {
     }
   }
 
-  private target(s: APIService): { host: string; port: number } {
+  /** The first ready endpoint behind the APIService's Service (kube-aggregator's endpoint resolver). */
+  private async target(s: APIService): Promise<ServiceEndpoint> {
     const ref = s.spec?.service;
-    return resolveService(
-      (ns, n) => this.d.services.get(ns, n),
-      (ns, n) => this.d.endpoints.get(ns, n),
-      () => this.d.endpointSlices?.list() ?? [],
-      ref?.namespace ?? '',
-      ref?.name ?? '',
+    const ns = ref?.namespace ?? '';
+    const name = ref?.name ?? '';
+    const all = await serviceEndpoints(
+      { service: this.d.services.get(ns, name), slices: this.d.endpointSlices?.list() ?? [], endpoints: () => this.d.endpoints.get(ns, name) },
+      ns,
+      name,
       ref?.port ?? 443,
     );
+    return all[0]!;
   }
 
   private tlsFor(s: APIService): https.RequestOptions {
@@ -123,7 +125,7 @@ export class Aggregator {
       cond = { type: 'Available', status: 'True', reason: 'Local', message: 'Local APIServices are always available' };
     } else {
       try {
-        const t = this.target(o);
+        const t = await this.target(o);
         const url = `https://${t.host}:${t.port}/apis/${o.spec.group ?? ''}/${o.spec.version ?? ''}`;
         const body = await this.probe(o, t, url);
         this.discovered.set(name, discoveryEntry(o.spec.version ?? '', body));
@@ -191,7 +193,7 @@ export class Aggregator {
     }
     let t: { host: string; port: number };
     try {
-      t = this.target(s);
+      t = await this.target(s);
     } catch (e) {
       writeStatus(res, errors.unavailable(`service unavailable: ${(e as Error).message}`));
       return true;

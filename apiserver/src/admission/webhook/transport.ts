@@ -3,7 +3,8 @@
 // (the system roots when absent) and, for services, the name <service>.<namespace>.svc.
 import * as https from 'node:https';
 import { isIP } from 'node:net';
-import type { KubeObject, WebhookClientConfig } from '@kubets/api';
+import type { WebhookClientConfig } from '@kubets/api';
+import { ResolveError, serviceEndpoints, type ServiceEndpoint } from '../../services/endpoint-resolver';
 import type { AdmissionLookup } from '../interface';
 
 export interface WebhookTarget {
@@ -67,47 +68,22 @@ function describe(u: URL, e: Error, host: string): Error {
   return new Error(`Post "${u.href}": ${why}`);
 }
 
-interface ServicePort {
-  name?: string;
-  port?: number;
-  targetPort?: number | string;
-}
-interface EndpointPort {
-  name?: string;
-  port?: number;
-}
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-/** An address and port of the Service's ready endpoints for `port`: EndpointSlices first, then Endpoints. */
-async function resolveEndpoint(lookup: AdmissionLookup, namespace: string, name: string, port: number): Promise<{ ip: string; port: number }> {
-  const svc = await lookup.get('', 'services', namespace, name);
-  if (!svc) throw new Error(`service "${name}" not found`);
-  const ports = ((svc.spec as { ports?: ServicePort[] } | undefined)?.ports ?? []);
-  const svcPort = ports.find((p) => p.port === port);
-  if (!svcPort) throw new Error(`no service port ${port} found for service "${name}"`);
-  const portName = svcPort.name ?? '';
-  const candidates: { ip: string; port: number }[] = [];
-  for (const slice of await lookup.list('discovery.k8s.io', 'endpointslices', namespace)) {
-    if (slice.metadata.labels?.['kubernetes.io/service-name'] !== name) continue;
-    const p = ((slice as { ports?: EndpointPort[] }).ports ?? []).find((x) => (x.name ?? '') === portName);
-    if (!p?.port) continue;
-    for (const ep of (slice as { endpoints?: { addresses?: string[]; conditions?: { ready?: boolean } }[] }).endpoints ?? []) {
-      if (ep.conditions?.ready === false) continue;
-      for (const ip of ep.addresses ?? []) candidates.push({ ip, port: p.port });
-    }
+/** One of the Service's ready endpoints for `port`, picked at random to spread the calls (as upstream's resolver). */
+async function resolveEndpoint(lookup: AdmissionLookup, namespace: string, name: string, port: number): Promise<ServiceEndpoint> {
+  try {
+    const all = await serviceEndpoints(
+      { service: await lookup.get('', 'services', namespace, name), slices: await lookup.list('discovery.k8s.io', 'endpointslices', namespace), endpoints: () => lookup.get('', 'endpoints', namespace, name) },
+      namespace,
+      name,
+      port,
+    );
+    return all[Math.floor(Math.random() * all.length)]!;
+  } catch (e) {
+    if (!(e instanceof ResolveError)) throw e;
+    // the webhook client's own wording (k8s.io/apiserver/pkg/util/proxy.ResolveEndpoint)
+    const msg = { ServiceNotFound: `service "${name}" not found`, ServicePortError: `no service port ${port} found for service "${name}"`, MissingEndpoints: `no endpoints available for service "${name}"` }[e.reason];
+    throw new Error(msg);
   }
-  if (!candidates.length) {
-    const eps: KubeObject | undefined = await lookup.get('', 'endpoints', namespace, name);
-    for (const subset of (eps as { subsets?: { addresses?: { ip?: string }[]; ports?: EndpointPort[] }[] } | undefined)?.subsets ?? []) {
-      const p = (subset.ports ?? []).find((x) => (x.name ?? '') === portName);
-      if (!p?.port) continue;
-      for (const a of subset.addresses ?? []) if (str(a.ip)) candidates.push({ ip: a.ip!, port: p.port });
-    }
-  }
-  const pick = candidates[Math.floor(Math.random() * candidates.length)];
-  if (!pick) throw new Error(`no endpoints available for service "${name}"`);
-  return pick;
 }
 
 /** clientConfig → where to post; `?timeout=Ns` tells the webhook its deadline, as upstream's client does. */
@@ -119,7 +95,7 @@ export async function resolveTarget(cc: WebhookClientConfig, timeoutSeconds: num
   else if (cc.service) {
     const s = cc.service;
     const ep = await resolveEndpoint(lookup, s.namespace, s.name, s.port ?? 443);
-    const host = isIP(ep.ip) === 6 ? `[${ep.ip}]` : ep.ip;
+    const host = isIP(ep.host) === 6 ? `[${ep.host}]` : ep.host;
     url = new URL(`https://${host}:${ep.port}${s.path ?? ''}`);
     serverName = `${s.name}.${s.namespace}.svc`;
   } else throw new Error('neither url nor service is set');
