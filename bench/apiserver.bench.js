@@ -4,15 +4,15 @@
 //   - the API server's creates/s, gets/s and lists of 1,000 configmaps (p50/p99) at the same concurrencies,
 //     each printed as a ratio of the matching raw etcd figure;
 //   - watch fan-out: one write seen by 1,000 real HTTP watch connections, write → receipt p50/p99.
-// The API server runs in a child process (this file with --child) so load generation does not share its event
+// The API server runs in a child process (bench/lib/apiserver-child.js) so load generation does not share its event
 // loop. Targets: API creates ≥ 50% of raw puts at the same concurrency; 1,000 watchers p99 ≤ 100 ms. ~60–90 s.
 //   node bench/apiserver.bench.js [--seconds-per-phase 1.5] [--watchers 1000] [--rounds 20] [--json]
 'use strict';
 require('./lib/register-ts');
-const { fork } = require('node:child_process');
 const fs = require('node:fs');
 const https = require('node:https');
 const { adminTls } = require('./lib/admin-tls');
+const { startApiServerChild } = require('./lib/apiserver-child');
 /** admin TLS options, read once the API server has created its PKI */
 let tls = {};
 const os = require('node:os');
@@ -23,34 +23,6 @@ const opt = (name, def) => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : def;
 };
-
-if (args[0] === '--child') {
-  // child: the API server on the given etcd; prints its URL on IPC.
-  const { startApiServer } = require('@kubets/apiserver/server');
-  const { freePort } = require('@kubets/apiserver/etcd/ports');
-  (async () => {
-    const server = await startApiServer({
-      etcdServers: [args[1]],
-      bindAddress: '127.0.0.1',
-      port: await freePort(),
-      serviceClusterIpRange: '10.96.0.0/12',
-      serviceNodePortRange: '30000-32767',
-      dataDir: args[2],
-      etcdCompactionIntervalMs: 0,
-    });
-    process.send({ url: server.url });
-    process.on('message', async (m) => {
-      if (m === 'stop') {
-        await server.close();
-        process.exit(0);
-      }
-    });
-  })().catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
-  return;
-}
 
 const secondsPerPhase = opt('--seconds-per-phase', 1.5);
 const nWatchers = opt('--watchers', 1000);
@@ -114,26 +86,7 @@ function request(agent, url, method, body, headers = {}) {
   });
 }
 
-async function startChild(etcdUrl, dir) {
-  const child = fork(__filename, ['--child', etcdUrl, dir], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: process.env.KTS_BENCH_CHILD_ARGS ? process.env.KTS_BENCH_CHILD_ARGS.split(' ') : [] });
-  const url = await new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve(m.url));
-    child.once('exit', (c) => reject(new Error(`apiserver child exited with ${c}`)));
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', () => {
-          clearTimeout(t);
-          resolve();
-        });
-        child.send('stop');
-      }),
-  };
-}
+const startChild = (etcdUrl, dir) => startApiServerChild(etcdUrl, dir);
 
 const cmBody = (ns, name) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data: { k: 'v'.repeat(200) } });
 

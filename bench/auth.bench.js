@@ -12,44 +12,15 @@
 //   node bench/auth.bench.js [--seconds-per-phase 2] [--concurrency 16] [--rounds 3] [--json]
 'use strict';
 require('./lib/register-ts');
-const { fork } = require('node:child_process');
 const fs = require('node:fs');
 const https = require('node:https');
 const os = require('node:os');
 const path = require('node:path');
 const { adminTls } = require('./lib/admin-tls');
+const { startApiServerChild } = require('./lib/apiserver-child');
 
 const args = process.argv.slice(2);
 const opt = (name, def) => (args.indexOf(name) >= 0 ? Number(args[args.indexOf(name) + 1]) : def);
-
-if (args[0] === '--child') {
-  const { startApiServer } = require('@kubets/apiserver/server');
-  const { freePort } = require('@kubets/apiserver/etcd/ports');
-  (async () => {
-    const server = await startApiServer({
-      etcdServers: [args[1]],
-      bindAddress: '127.0.0.1',
-      port: await freePort(),
-      serviceClusterIpRange: '10.96.0.0/12',
-      serviceNodePortRange: '30000-32767',
-      dataDir: args[2],
-      etcdPrefix: args[3],
-      etcdCompactionIntervalMs: 0,
-      authorizationModes: args[4].split(','),
-    });
-    process.send({ url: server.url });
-    process.on('message', async (m) => {
-      if (m === 'stop') {
-        await server.close();
-        process.exit(0);
-      }
-    });
-  })().catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
-  return;
-}
 
 const seconds = opt('--seconds-per-phase', 2);
 const concurrency = opt('--concurrency', 16);
@@ -94,22 +65,7 @@ async function phase(op) {
   return { opsPerSec: Math.round(ops / ((Date.now() - t0) / 1000)), p50ms: q(0.5), p99ms: q(0.99) };
 }
 
-async function startChild(etcdUrl, dir, prefix, modes) {
-  const child = fork(__filename, ['--child', etcdUrl, dir, prefix, modes], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const url = await new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve(m.url));
-    child.once('exit', (c) => reject(new Error(`apiserver child exited with ${c}`)));
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.send('stop');
-      }),
-  };
-}
+const startChild = (etcdUrl, dir, prefix, modes) => startApiServerChild(etcdUrl, dir, { etcdPrefix: prefix, authorizationModes: modes.split(',') });
 
 async function measure(label, url, agent, headers, ns) {
   const cm = (name) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { k: 'v' } });
