@@ -46,13 +46,20 @@ export async function startControlPlane(o: ControlPlaneOptions, progress: Progre
     let etcdServers = o.etcdServers;
     if (etcdServers.length === 0) {
       ensurePackages([etcdRequirement], (s) => progress.info(`  ${s}`));
-      const clientPort = o.etcdClientPort || (await freePort());
-      const peerPort = o.etcdPeerPort || (await freePort());
-      const etcd = await progress.step(
-        'etcd',
-        () => startEmbeddedEtcd({ dataDir: path.join(o.dataDir, 'etcd'), clientPort, peerPort, logFile: path.join(o.dataDir, 'etcd.log') }),
-        (e) => e.endpoint,
-      );
+      // a port picked free can be taken by another process before etcd binds it: pick again (only ports we picked)
+      const start = async () => {
+        for (let attempt = 1; ; attempt++) {
+          const clientPort = o.etcdClientPort || (await freePort());
+          const peerPort = o.etcdPeerPort || (await freePort());
+          try {
+            return await startEmbeddedEtcd({ dataDir: path.join(o.dataDir, 'etcd'), clientPort, peerPort, logFile: path.join(o.dataDir, 'etcd.log') });
+          } catch (e) {
+            const picked = !o.etcdClientPort || !o.etcdPeerPort;
+            if (!picked || attempt >= 3 || !/address already in use/.test((e as Error).message)) throw e;
+          }
+        }
+      };
+      const etcd = await progress.step('etcd', start, (e) => e.endpoint);
       running.push({ name: 'etcd', stop: () => etcd.stop() });
       etcdServers = [etcd.endpoint];
     }
