@@ -13,6 +13,7 @@ import type { ResourceStore } from '../registry/store';
 import { deleteCollection, deleteObject, parseDeleteOptions } from '../registry/delete';
 import { getScale, writeScale } from '../registry/scale';
 import { bindPod } from '../registry/binding';
+import { ephemeralContainersSubresource, getEphemeralContainers, writeEphemeralContainers } from '../registry/ephemeral-containers';
 import { createServiceAccountToken } from '../registry/token';
 import type { TokenSigner } from '@kubets/client';
 import { includeObjectFrom, toTable, wantsTable } from '../table/table';
@@ -245,6 +246,16 @@ export class ApiHandler {
         const ctx = this.context(req, info, query, opts.dryRun);
         await deleteObject(store, { ...ctx, subresource: '' }, opts);
         return writeJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+      }
+      if (sub === ephemeralContainersSubresource) {
+        const ctx = this.context(req, info, query);
+        if (m === 'GET') return this.send(res, 200, await getEphemeralContainers(store, ctx));
+        if (m === 'PUT') return this.send(res, 200, await writeEphemeralContainers(store, ctx, decodeBody(await readBody(req), req.headers['content-type'])), ctx);
+        if (m === 'PATCH') {
+          const pt = checkPatchType(mediaType(req.headers['content-type']));
+          return this.send(res, 200, await writeEphemeralContainers(store, ctx, decodePatchBody(await readBody(req), pt), pt), ctx);
+        }
+        throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
       }
       if (sub === 'exec' || sub === 'attach' || sub === 'portforward') {
         throw errors.badRequest('Upgrade request required');

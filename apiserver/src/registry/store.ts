@@ -1,7 +1,7 @@
 // The generic REST store: one per KindDef, over Storage. Implements create/get/list/update/patch with
 // Kubernetes' bookkeeping (uid, timestamps, generation, managedFields, status handling, finalizers).
 import { randomUUID } from 'node:crypto';
-import { errors, apiVersionOf, type KindDef, type KubeObject } from '@kubets/api';
+import { errors, apiVersionOf, type KindDef, type KubeObject, type StatusCause } from '@kubets/api';
 import type { ListResult, Storage } from '../storage/interface';
 import { collectionPrefix, objectKey } from './keys';
 import { rfc3339, type RegistryDeps, type RequestContext } from './context';
@@ -184,6 +184,7 @@ export class ResourceStore {
       /** system writes (binding) skip update-only rules such as spec immutability */ skipUpdateRules?: boolean;
       /** subresource recorded in managedFields when it differs from ctx.subresource (scale writes the main object) */ fieldsSubresource?: string;
       /** system writes that set spec and status together (binding: nodeName + PodScheduled in one write) */ writesStatus?: boolean;
+      /** a subresource's own update rules instead of the kind's (pods/ephemeralcontainers) */ validate?: (obj: KubeObject, old: KubeObject) => StatusCause[];
     } = {},
   ): Promise<KubeObject> {
     const key = this.key(ctx.namespace, ctx.name);
@@ -215,7 +216,10 @@ export class ResourceStore {
       bumpGeneration(this.def, obj, old);
       if (this.deps.admission) await this.deps.admission.admit({ def: this.def, operation: 'UPDATE', subresource: sub, namespace: ctx.namespace, obj, old, dryRun: ctx.dryRun, ...(ctx.user ? { userInfo: ctx.user } : {}), warnings: ctx.warnings, ...(ctx.auditAnnotations ? { auditAnnotations: ctx.auditAnnotations } : {}) });
       if (hooks?.beforeUpdate && sub === '') await hooks.beforeUpdate(obj, old, ctx);
-      if (opts.skipUpdateRules) validateCreate(this.def, obj);
+      if (opts.validate) {
+        const causes = opts.validate(obj, old);
+        if (causes.length) throw errors.invalid({ group: this.def.group, kind: this.def.kind }, obj.metadata.name ?? '', causes);
+      } else if (opts.skipUpdateRules) validateCreate(this.def, obj);
       else validateUpdate(this.def, obj, old);
       if (!opts.managedByMutate) obj = deps.updateManagedFields(old, obj, ctx.manager, operation, this.def.schema, this.apiVersion, this.now(), opts.fieldsSubresource ?? (sub || undefined), this.ignoredFields(sub));
       next = obj;

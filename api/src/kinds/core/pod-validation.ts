@@ -267,9 +267,10 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string, opts: {
   (spec.containers ?? []).forEach((c, i) => out.push(...validateContainer(c, `${path}.containers[${i}]`, volumes, 'container')));
   checkNames(spec.containers, `${path}.containers`);
   checkNames(spec.initContainers, `${path}.initContainers`);
+  const targets = new Set([...(spec.containers ?? []), ...(spec.initContainers ?? [])].map((c) => c.name));
   (spec.ephemeralContainers ?? []).forEach((c, i) => {
     out.push(...validateContainer(c, `${path}.ephemeralContainers[${i}]`, volumes, 'ephemeral'));
-    if (c.ports?.length) out.push(fieldErr.forbidden(`${path}.ephemeralContainers[${i}].ports`, 'cannot be set on ephemeral containers'));
+    out.push(...validateEphemeralOnly(c, `${path}.ephemeralContainers[${i}]`, targets));
   });
   checkNames(spec.ephemeralContainers, `${path}.ephemeralContainers`);
   // unique port names across the pod
@@ -354,6 +355,41 @@ export function validatePodSpec(spec: PodSpec | undefined, path: string, opts: {
   return out;
 }
 
+// Fields an ephemeral container may not set (upstream allowedEphemeralContainerFields: they would make a debugging
+// container part of the workload: ports, probes, lifecycle, resources, restartPolicy).
+const ephemeralForbidden = ['ports', 'resources', 'resizePolicy', 'restartPolicy', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle'] as const;
+const isZero = (v: unknown): boolean =>
+  v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && !Array.isArray(v) && Object.values(v as object).every(isZero));
+
+function validateEphemeralOnly(c: AnyContainer, path: string, targets: Set<string>): StatusCause[] {
+  const out: StatusCause[] = [];
+  const rec = c as Record<string, unknown>;
+  for (const f of ephemeralForbidden) if (!isZero(rec[f])) out.push(fieldErr.forbidden(`${path}.${f}`, 'cannot be set for an Ephemeral Container'));
+  if (c.targetContainerName && !targets.has(c.targetContainerName)) out.push(fieldErr.notFound(`${path}.targetContainerName`, c.targetContainerName));
+  // subPath mounts are bind mounts that outlive the container: refused (as upstream)
+  (c.volumeMounts ?? []).forEach((m, i) => {
+    if (m.subPath) out.push(fieldErr.forbidden(`${path}.volumeMounts[${i}].subPath`, 'cannot be set for an Ephemeral Container'));
+    if (m.subPathExpr) out.push(fieldErr.forbidden(`${path}.volumeMounts[${i}].subPathExpr`, 'cannot be set for an Ephemeral Container'));
+  });
+  return out;
+}
+
+/**
+ * ValidatePodEphemeralContainersUpdate: the pods/ephemeralcontainers subresource may add ephemeral containers, never
+ * change or remove one (order is not kept by patches, so each is looked up by name).
+ */
+export function validateEphemeralContainersUpdate(pod: { metadata?: { annotations?: Record<string, string> }; spec?: PodSpec }, old: { metadata?: { annotations?: Record<string, string> }; spec?: PodSpec }): StatusCause[] {
+  if (old.metadata?.annotations?.['kubernetes.io/config.mirror'] !== undefined) return [fieldErr.forbidden('', 'static pods do not support ephemeral containers')];
+  const out = validatePodSpec(pod.spec, 'spec');
+  const byName = new Map((pod.spec?.ephemeralContainers ?? []).map((c) => [c.name, c]));
+  for (const o of old.spec?.ephemeralContainers ?? []) {
+    const n = byName.get(o.name);
+    if (!n) out.push(fieldErr.forbidden('spec.ephemeralContainers', `existing ephemeral containers "${o.name}" may not be removed`));
+    else if (!deepEqual(n, o)) out.push(fieldErr.forbidden(`spec.ephemeralContainers[${o.name}]`, `existing ephemeral containers "${o.name}" may not be changed`));
+  }
+  return out;
+}
+
 /** ValidatePodTemplateSpec: template labels/annotations are checked by the caller; this checks the pod spec. */
 export function validatePodTemplate(tpl: PodTemplateSpec | undefined, path: string, opts: { extraVolumes?: string[] } = {}): StatusCause[] {
   if (!tpl) return [fieldErr.required(path)];
@@ -398,7 +434,7 @@ export function validatePodSpecUpdate(spec: PodSpec, old: PodSpec, path = 'spec'
   copyImages(mutable.initContainers, old.initContainers);
   mutable.activeDeadlineSeconds = old.activeDeadlineSeconds;
   mutable.tolerations = old.tolerations;
-  mutable.ephemeralContainers = old.ephemeralContainers;
+  // spec.ephemeralContainers only changes through the pods/ephemeralcontainers subresource (see below)
   if ((old.terminationGracePeriodSeconds ?? 0) < 0 && spec.terminationGracePeriodSeconds === 1) mutable.terminationGracePeriodSeconds = old.terminationGracePeriodSeconds;
   // scheduling gates may only be removed; while gated, node selectors/affinity may be added
   if ((old.schedulingGates ?? []).length) {
