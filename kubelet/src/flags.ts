@@ -18,6 +18,7 @@ export const kubeletFlagSpecs: Record<string, FlagSpec> = {
   'tls-cert-file': { type: 'string', default: '', help: 'x509 certificate (chain) of the kubelet server. Empty: <cert-dir>/kubelet.crt, generated self-signed when absent.' },
   'tls-private-key-file': { type: 'string', default: '', help: 'x509 private key matching --tls-cert-file.' },
   'cert-dir': { type: 'string', default: '', help: 'Directory of the generated TLS certificate (default <root-dir>/pki). Ignored when --tls-cert-file and --tls-private-key-file are set.' },
+  'rotate-server-certificates': { type: 'bool', default: false, help: 'Request the serving certificate from the API server (CSR, signer kubernetes.io/kubelet-serving) and renew it at 70-90% of its lifetime; until the first is issued the self-signed one is served. Takes precedence over --tls-cert-file.' },
   'client-ca-file': { type: 'string', default: '', help: 'CA bundle that verifies client certificates: a verified certificate authenticates as its CommonName with its Organizations as groups.' },
   'anonymous-auth': { type: 'bool', default: false, help: 'Requests without credentials run as system:anonymous (group system:unauthenticated). Default false: they get 401.' },
   'authentication-token-webhook': { type: 'bool', default: true, help: 'Authenticate bearer tokens with a TokenReview to the API server.' },
@@ -57,6 +58,7 @@ export interface KubeletOptions {
   tlsPrivateKeyFile?: string;
   /** '' = <rootDir>/pki */
   certDir: string;
+  rotateServerCertificates: boolean;
   clientCAFile?: string;
   anonymousAuth: boolean;
   authenticationTokenWebhook: boolean;
@@ -118,6 +120,7 @@ export function parseKubeletFlags(argv: string[]): KubeletOptions {
     tlsCertFile: str(values['tls-cert-file']) || undefined,
     tlsPrivateKeyFile: str(values['tls-private-key-file']) || undefined,
     certDir: str(values['cert-dir']),
+    rotateServerCertificates: bool(values['rotate-server-certificates'], false),
     clientCAFile: str(values['client-ca-file']) || undefined,
     anonymousAuth: bool(values['anonymous-auth'], false),
     authenticationTokenWebhook: bool(values['authentication-token-webhook'], true),

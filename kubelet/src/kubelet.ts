@@ -17,6 +17,7 @@ import { connectCri, type CriRuntime } from './cri/client';
 import type { KubeletOptions } from './flags';
 import { NodeAgent, readHostname } from './node/node-agent';
 import { ensureRootDir } from './node/root-dir';
+import { ServingCertificateManager } from './certificate/serving';
 import { machineInfo, primaryIPv4, memoryAvailable, nodefsAvailable } from './node/machine';
 import { PodWorkers, evictPod, type PodManager } from './pod/manager';
 import { hostResolv } from './pod/dns';
@@ -207,18 +208,30 @@ export async function startKubelet(opts: KubeletOptions, signal: AbortSignal, ex
   // --- kubelet server (kubelet/src/server) on --port ---
   let server: KubeletServer | undefined;
   let serverClient: grpc.Client | undefined;
+  let servingManager: ServingCertificateManager | undefined;
   if (opts.port >= 0 && endpoint) {
     const cri2 = loadCri();
     serverClient = new cri2.RuntimeServiceClient(endpoint, grpc.credentials.createInsecure());
     const address = opts.address || nodeIP;
-    const served = await loadOrCreateServingCert({
+    const certDir = opts.certDir || path.join(opts.rootDir, 'pki');
+    servingManager = opts.rotateServerCertificates
+      ? new ServingCertificateManager({
+          nodeName, client, certDir, log: (msg, kv) => log.info(msg, kv),
+          addresses: () => nodeAgent?.node?.status?.addresses,
+          install: (cert, key) => server?.setServingCertificate(cert, key),
+        })
+      : undefined;
+    // a stored CSR-issued pair (restart) serves at once; until one is issued the self-signed pair does
+    const stored = servingManager?.current();
+    const served = stored ? { cert: stored.certPem, key: stored.keyPem, certFile: servingManager?.file ?? '', generated: false } : await loadOrCreateServingCert({
       ...(opts.tlsCertFile ? { certFile: opts.tlsCertFile } : {}),
       ...(opts.tlsPrivateKeyFile ? { keyFile: opts.tlsPrivateKeyFile } : {}),
-      certDir: opts.certDir || path.join(opts.rootDir, 'pki'),
+      certDir,
       hostname: nodeName,
       ips: [...new Set([nodeIP, ...(address === '0.0.0.0' || address === '::' ? [] : [address])])],
     });
     if (served.generated) log.info('Generated self-signed kubelet serving certificate', { certFile: served.certFile });
+    if (servingManager && !stored) log.info('Serving the fallback certificate until the API server issues one (--rotate-server-certificates)', { certFile: served.certFile });
     const reviews: ReviewPoster | undefined =
       extras.reviews ?? (client instanceof RestClient ? (p, body) => client.request({ method: 'POST', path: p, body }) : undefined);
     if (!reviews && (opts.authorizationMode === 'Webhook' || opts.authenticationTokenWebhook)) {
@@ -298,6 +311,9 @@ export async function startKubelet(opts: KubeletOptions, signal: AbortSignal, ex
   signal.addEventListener('abort', () => informerAC.abort(), { once: true });
 
   await nodeAgent.register();
+  // after the first status: the approver checks the CSR's names against the Node's addresses
+  const servingAC = new AbortController();
+  const servingDone = servingManager?.run(servingAC.signal) ?? Promise.resolve();
   if (nodeAgent.podCIDR) await applyPodCIDR(nodeAgent.podCIDR);
   nodeAgent.start();
   factory.start(informerAC.signal);
@@ -365,6 +381,8 @@ export async function startKubelet(opts: KubeletOptions, signal: AbortSignal, ex
       await workers.idle().catch(() => undefined);
       await recorder.close();
       await healthz?.close();
+      servingAC.abort();
+      await servingDone;
       await server?.close().catch(() => undefined);
       serverClient?.close();
       if (!extras.cri) cri.close();

@@ -41,15 +41,28 @@ export function csrOutcome(csr: CertificateSigningRequest): { certPem: string } 
 }
 
 /** Creates the request and waits for its certificate; throws CsrRefused, or a timeout error. */
-export async function requestNodeClientCertificate(client: KubeClient, o: ClientCertRequest): Promise<IssuedCertificate> {
-  const { csrPem, keyPem } = await createCSR({ commonName: `system:node:${o.nodeName}`, organizations: ['system:nodes'] });
+export function requestNodeClientCertificate(client: KubeClient, o: ClientCertRequest): Promise<IssuedCertificate> {
+  return requestCertificate(client, { ...o, generateName: 'node-csr-', signerName: KubeAPIServerClientKubeletSignerName, usages: nodeClientUsages, hosts: [] });
+}
+
+export interface CertificateRequest extends ClientCertRequest {
+  generateName: string;
+  signerName: string;
+  usages: string[];
+  /** DNS names and IP addresses for the subjectAltName extension */
+  hosts: string[];
+}
+
+/** A new key and a CSR for CN system:node:<name>, O system:nodes to the given signer, then the wait for its certificate. */
+export async function requestCertificate(client: KubeClient, o: CertificateRequest): Promise<IssuedCertificate> {
+  const { csrPem, keyPem } = await createCSR({ commonName: `system:node:${o.nodeName}`, organizations: ['system:nodes'], hosts: o.hosts });
   const api = client.resource(CertificateSigningRequestKind);
   const created = await api.create(
     {
       apiVersion: 'certificates.k8s.io/v1',
       kind: 'CertificateSigningRequest',
-      metadata: { generateName: 'node-csr-' },
-      spec: { request: Buffer.from(csrPem, 'utf8').toString('base64'), signerName: KubeAPIServerClientKubeletSignerName, usages: nodeClientUsages },
+      metadata: { generateName: o.generateName },
+      spec: { request: Buffer.from(csrPem, 'utf8').toString('base64'), signerName: o.signerName, usages: o.usages },
     },
     o.signal ? { signal: o.signal } : {},
   );

@@ -6,6 +6,7 @@
 //   v4.channel.k8s.io / v4.base64.channel.k8s.io with ?ports=…).
 import * as http from 'node:http';
 import * as https from 'node:https';
+import * as tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -332,11 +333,11 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
   };
   // Client certificates are requested, not required: a request without one may still carry a bearer token. Only
   // certificates the client CA verified count (socket.authorized, checked in auth.ts).
+  // setSecureContext replaces the whole context: the same CA and minimum version go with every new pair
+  const secureContext = (cert: string, key: string): tls.SecureContextOptions => ({ cert, key, ...(opts.tls.clientCA ? { ca: opts.tls.clientCA } : {}), minVersion: 'TLSv1.2' });
   const server = https.createServer({
-    cert: opts.tls.cert,
-    key: opts.tls.key,
-    ...(opts.tls.clientCA ? { ca: opts.tls.clientCA, requestCert: true, rejectUnauthorized: false } : {}),
-    minVersion: 'TLSv1.2',
+    ...secureContext(opts.tls.cert, opts.tls.key),
+    ...(opts.tls.clientCA ? { requestCert: true, rejectUnauthorized: false } : {}),
   }, (req, res) => {
     onRequest(req, res).catch((e: unknown) => {
       logFailure(req, e);
@@ -368,6 +369,11 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
   return {
     url: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
+    setServingCertificate(cert, key) {
+      // createSecureContext first: a key that does not match throws here and the served pair stays
+      tls.createSecureContext(secureContext(cert, key));
+      server.setSecureContext(secureContext(cert, key));
+    },
     close() {
       closing ??= (async () => {
         for (const ac of aborts) ac.abort();

@@ -130,5 +130,7 @@ export interface KubeletServerOptions {
 export interface KubeletServer {
   url: string;
   port: number;
+  /** Serves this pair from the next handshake on (no restart; open connections keep theirs). Throws on a bad pair. */
+  setServingCertificate(cert: string, key: string): void;
   close(): Promise<void>;
 }
