@@ -34,14 +34,14 @@ function denialError(req: AdmissionRequest, d: Denial): StatusError {
   return new StatusError({ ...base, reason, code: codes[reason] ?? 422, details: { ...base.details, causes: [{ message }] } });
 }
 
-function withoutManagedFields(o: KubeObject | undefined): KubeObject | null {
+export function withoutManagedFields(o: KubeObject | undefined): KubeObject | null {
   if (!o) return null;
   const { managedFields: _, ...metadata } = o.metadata ?? {};
   return { ...o, metadata };
 }
 
 /** The `request` variable (admission.k8s.io AdmissionRequest fields CEL may read). */
-function requestVariable(req: AdmissionRequest): Record<string, unknown> {
+export function requestVariable(req: AdmissionRequest): Record<string, unknown> {
   const { def } = req;
   const kind = { group: def.group, version: def.version, kind: def.kind };
   const resource = { group: def.group, version: def.version, resource: def.plural };

@@ -7,34 +7,25 @@ import { buildReview, pickReviewVersion, verifyResponse, type ReviewResult } fro
 import { resolveTarget, type WebhookTransport } from './transport';
 import { WebhookCallError, deniedError } from './errors';
 import type { CompiledWebhook } from './source';
-
-/**
- * Evaluates a webhook's matchConditions (CEL). Without one (no CEL engine in this server yet) conditions are not
- * evaluated and the webhook is called as if they matched: conditions only narrow what a webhook sees.
- */
-export type MatchConditionEvaluator = (w: CompiledWebhook, req: AdmissionRequest) => Promise<boolean>;
+import { evaluateMatchConditions } from './conditions';
 
 export interface WebhookCallerOptions {
   transport: WebhookTransport;
-  matchConditions?: MatchConditionEvaluator;
 }
 
 /** The resource version to present the request as, or undefined when the webhook does not apply. */
-export async function shouldCall(w: CompiledWebhook, req: AdmissionRequest, lookup: AdmissionLookup, opts: WebhookCallerOptions): Promise<ResourceVersion | undefined> {
+export async function shouldCall(w: CompiledWebhook, req: AdmissionRequest, lookup: AdmissionLookup): Promise<ResourceVersion | undefined> {
   const gvr = matchingResource(w.hook, req);
   if (!gvr) return undefined;
   if (!(await namespaceSelectorMatches(w, req, lookup))) return undefined;
   if (!objectSelectorMatches(w, req)) return undefined;
-  if (w.hook.matchConditions?.length && opts.matchConditions) {
-    try {
-      if (!(await opts.matchConditions(w, req))) return undefined;
-    } catch (e) {
-      // an evaluation error follows the failure policy, as upstream
-      if (w.hook.failurePolicy === 'Ignore') return undefined;
-      throw errors.internal(new WebhookCallError(w.hook.name, `failed to evaluate matchConditions: ${(e as Error).message}`).message);
-    }
+  const cond = evaluateMatchConditions(w.matchConditions, req);
+  if (cond.error !== undefined) {
+    // an evaluation error follows the failure policy, as upstream
+    if (w.hook.failurePolicy === 'Ignore') return undefined;
+    throw errors.internal(new WebhookCallError(w.hook.name, `failed evaluating match conditions: ${cond.error}`).message);
   }
-  return gvr;
+  return cond.match ? gvr : undefined;
 }
 
 /**

@@ -2,4 +2,4 @@ export { WebhookConfigurationSource, compileWebhooks, type CompiledWebhook, type
 export { mutatingAdmissionWebhook, validatingAdmissionWebhook, MutatingWebhookPluginName, ValidatingWebhookPluginName, type WebhookAdmissionOptions } from './plugins';
 export { httpsTransport, resolveTarget, type WebhookTransport, type WebhookTarget, type TransportResponse } from './transport';
 export { isExemptFromWebhooks } from './match';
-export type { MatchConditionEvaluator } from './call';
+export { compileMatchConditions, evaluateMatchConditions, type CompiledConditions } from './conditions';

@@ -5,6 +5,7 @@ import { applyJsonPatch, errors, type KubeObject } from '@kubets/api';
 import type { AdmissionLookup, AdmissionPlugin, AdmissionRequest } from '../interface';
 import { applyAllDefaults } from '../../registry/prepare';
 import { isExemptFromWebhooks } from './match';
+import { validateWebhookConfigurationConditions } from './conditions';
 import { applyFailurePolicy, callWebhook, shouldCall, type WebhookCallerOptions } from './call';
 import type { CompiledWebhook, WebhookConfigurationSource } from './source';
 
@@ -16,6 +17,12 @@ export interface WebhookAdmissionOptions extends WebhookCallerOptions {
 }
 
 const allOperations = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'] as const;
+
+/** Writes of this plugin's own configuration kind are checked here: their matchConditions must compile. */
+function checkConfigurationWrite(req: AdmissionRequest, kind: 'MutatingWebhookConfiguration' | 'ValidatingWebhookConfiguration'): void {
+  if (req.def.group !== 'admissionregistration.k8s.io' || req.def.kind !== kind || req.subresource !== '') return;
+  if (req.operation === 'CREATE' || req.operation === 'UPDATE') validateWebhookConfigurationConditions(kind, req.obj);
+}
 
 /** Applies a webhook's patch to the request's object in place; returns whether the object changed. */
 function applyPatch(w: CompiledWebhook, req: AdmissionRequest, patch: unknown[]): boolean {
@@ -47,6 +54,7 @@ export function mutatingAdmissionWebhook(opts: WebhookAdmissionOptions): Admissi
     name: MutatingWebhookPluginName,
     operations: allOperations,
     async admit(req: AdmissionRequest, lookup: AdmissionLookup) {
+      checkConfigurationWrite(req, 'MutatingWebhookConfiguration');
       if (isExemptFromWebhooks(req.def)) return;
       const hooks = await opts.source.webhooks('mutating');
       if (!hooks.length) return;
@@ -54,7 +62,7 @@ export function mutatingAdmissionWebhook(opts: WebhookAdmissionOptions): Admissi
       const invokedIfNeeded = new Set<string>();
       const reinvoke = new Set<string>();
       const run = async (w: CompiledWebhook): Promise<boolean> => {
-        const gvr = await shouldCall(w, req, lookup, opts);
+        const gvr = await shouldCall(w, req, lookup);
         if (!gvr) return false;
         let changed = false;
         try {
@@ -81,10 +89,11 @@ export function validatingAdmissionWebhook(opts: WebhookAdmissionOptions): Admis
     name: ValidatingWebhookPluginName,
     operations: allOperations,
     async admit(req: AdmissionRequest, lookup: AdmissionLookup) {
+      checkConfigurationWrite(req, 'ValidatingWebhookConfiguration');
       if (isExemptFromWebhooks(req.def)) return;
       const hooks = await opts.source.webhooks('validating');
       if (!hooks.length) return;
-      const calls = await Promise.all(hooks.map(async (w) => ({ w, gvr: await shouldCall(w, req, lookup, opts) })));
+      const calls = await Promise.all(hooks.map(async (w) => ({ w, gvr: await shouldCall(w, req, lookup) })));
       const outcomes = await Promise.allSettled(
         calls.map(async ({ w, gvr }) => {
           if (!gvr) return;

@@ -1,7 +1,9 @@
 // The webhook configurations admission sees: read from local informers over the watch caches and compiled
-// (selectors parsed, configurations sorted by name as upstream) once per change, not per request.
+// (selectors parsed, matchConditions compiled, configurations sorted by name as upstream) once per change, not
+// per request.
 import type { KubeObject, LabelSelector, MutatingWebhook, ValidatingWebhook } from '@kubets/api';
 import { compileRequirements, labelSelectorFromObject, type CompiledLabelMatcher } from '@kubets/api';
+import { compileMatchConditions, type CompiledConditions } from './conditions';
 
 /** What the source needs of an informer (LocalInformer has it). */
 export interface ConfigInformer {
@@ -21,6 +23,7 @@ export interface CompiledWebhook {
   /** undefined: the selector is empty and selects everything */
   readonly namespaceSelector: CompiledLabelMatcher | undefined;
   readonly objectSelector: CompiledLabelMatcher | undefined;
+  readonly matchConditions: CompiledConditions;
 }
 
 function compileSelector(sel: LabelSelector | undefined): CompiledLabelMatcher | undefined {
@@ -36,7 +39,7 @@ export function compileWebhooks(configs: Iterable<KubeObject>): CompiledWebhook[
     const hooks = (c as { webhooks?: (MutatingWebhook & ValidatingWebhook)[] }).webhooks ?? [];
     hooks.forEach((hook, i) => {
       const configurationName = c.metadata.name ?? '';
-      out.push({ uid: `${configurationName}/${i}`, configurationName, hook, namespaceSelector: compileSelector(hook.namespaceSelector), objectSelector: compileSelector(hook.objectSelector) });
+      out.push({ uid: `${configurationName}/${i}`, configurationName, hook, namespaceSelector: compileSelector(hook.namespaceSelector), objectSelector: compileSelector(hook.objectSelector), matchConditions: compileMatchConditions(hook.matchConditions, `webhooks[${i}]`) });
     });
   }
   return out;
