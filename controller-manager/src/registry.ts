@@ -5,6 +5,7 @@ import type { ControllerContext } from './controller/context';
 import { deploymentControllerDescriptor } from './controllers/deployment';
 import { replicaSetControllerDescriptor, replicationControllerDescriptor } from './controllers/replicaset';
 import { daemonSetControllerDescriptor } from './controllers/daemonset';
+import { statefulSetControllerDescriptor } from './controllers/statefulset';
 import { jobControllerDescriptor } from './controllers/job';
 import { ttlAfterFinishedControllerDescriptor } from './controllers/ttlafterfinished';
 import { cronJobControllerDescriptor } from './controllers/cronjob';
@@ -35,6 +36,7 @@ export const controllerDescriptors: ControllerDescriptor[] = [
   replicaSetControllerDescriptor,
   replicationControllerDescriptor,
   daemonSetControllerDescriptor,
+  statefulSetControllerDescriptor,
   jobControllerDescriptor,
   ttlAfterFinishedControllerDescriptor,
   cronJobControllerDescriptor,

@@ -7,6 +7,7 @@ export const controllerServiceAccounts: Readonly<Record<string, string>> = {
   'replicaset-controller': 'replicaset-controller',
   'replicationcontroller-controller': 'replication-controller',
   'daemonset-controller': 'daemon-set-controller',
+  'statefulset-controller': 'statefulset-controller',
   'job-controller': 'job-controller',
   'ttl-after-finished-controller': 'ttl-after-finished-controller',
   'cronjob-controller': 'cronjob-controller',
