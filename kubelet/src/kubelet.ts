@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Pod, ConfigMap, Secret, Service, Node, ReadOnly } from '@kubets/api';
-import { PodKind, ConfigMapKind, SecretKind, ServiceKind, NodeKind } from '@kubets/api';
+import { PodKind, ConfigMapKind, SecretKind, ServiceKind, NodeKind, PersistentVolumeClaimKind, PersistentVolumeKind } from '@kubets/api';
 import {
   RestClient, loadKubeconfig, SharedInformerFactory, EventRecorder, createLogger, realClock, waitForCacheSync,
   startComponentServer, newComponentRegistry, type KubeClient, type Logger, type Clock, type ComponentServer,
@@ -26,6 +26,7 @@ import { pressure, evictionOrder } from './eviction';
 import { qosClass } from './pod/resources';
 import type { EnvSources } from './pod/env';
 import type { VolumeSources } from './volume/volumes';
+import { LocalPathRootAnnotation, localPathRoot } from './volume/persistent';
 import { ReferencedObjects, podObjectRefs } from './referenced-objects';
 
 export interface KubeletExtras {
@@ -142,6 +143,7 @@ export async function startKubelet(opts: KubeletOptions, signal: AbortSignal, ex
     configMap: (ns, name) => cmRefs.get(ns, name),
     secret: (ns, name) => secretRefs.get(ns, name),
     env: envSources(pod, podIP),
+    claims: { persistentVolumeClaim: (ns, name) => client.resource(PersistentVolumeClaimKind).namespace(ns).get(name), persistentVolume: (name) => client.resource(PersistentVolumeKind).get(name) },
     serviceAccountToken: async (ns, sa, audience, exp, p) => {
       if (client instanceof RestClient) {
         try {
@@ -257,6 +259,7 @@ export async function startKubelet(opts: KubeletOptions, signal: AbortSignal, ex
     maxPods: opts.maxPods,
     port: server?.port ?? opts.port,
     labels: opts.nodeLabels,
+    annotations: { [LocalPathRootAnnotation]: localPathRoot(opts.rootDir) },
     taints: opts.registerWithTaints,
     ...(opts.podCIDR ? { podCIDR: opts.podCIDR } : {}),
     runtimeVersion: () => runtimeVersion,

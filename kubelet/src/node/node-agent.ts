@@ -18,6 +18,8 @@ export interface NodeAgentOptions {
   maxPods: number;
   port: number;
   labels: Record<string, string>;
+  /** Extra annotations on the Node object (e.g. the local-path root for the provisioner). */
+  annotations?: Record<string, string>;
   taints: Array<{ key: string; value?: string; effect: string }>;
   podCIDR?: string;
   runtimeVersion: () => string;
@@ -108,7 +110,7 @@ export class NodeAgent {
           'beta.kubernetes.io/arch': goArch(),
           ...this.o.labels,
         },
-        annotations: { 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
+        annotations: { 'volumes.kubernetes.io/controller-managed-attach-detach': 'true', ...this.o.annotations },
       },
       spec: {
         ...(this.podCIDR ? { podCIDR: this.podCIDR, podCIDRs: [this.podCIDR] } : {}),
@@ -133,7 +135,10 @@ export class NodeAgent {
           // reconcile labels the kubelet owns
           const want = this.initialNode().metadata.labels ?? {};
           const have = existing.metadata.labels ?? {};
-          if (Object.entries(want).some(([k, v]) => have[k] !== v)) this.node = await nodes.patch(this.o.nodeName, 'merge', { metadata: { labels: want } });
+          const wantAnn = this.o.annotations ?? {};
+          const haveAnn = existing.metadata.annotations ?? {};
+          const annChanged = Object.entries(wantAnn).some(([k, v]) => haveAnn[k] !== v);
+          if (annChanged || Object.entries(want).some(([k, v]) => have[k] !== v)) this.node = await nodes.patch(this.o.nodeName, 'merge', { metadata: { labels: want, ...(annChanged ? { annotations: wantAnn } : {}) } });
           else this.node = existing;
           break;
         }

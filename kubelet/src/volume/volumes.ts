@@ -7,6 +7,7 @@ import type { Pod, ConfigMap, Secret, Volume } from '@kubets/api';
 import { parseQuantity } from '@kubets/api';
 import { atomicWrite, type FileProjection } from './atomic-writer';
 import { formatMap, resourceFieldValue, type EnvSources } from '../pod/env';
+import { persistentVolumePath, type ClaimSources } from './persistent';
 
 export class VolumeError extends Error {
   constructor(readonly reason: 'FailedMount', message: string) {
@@ -22,6 +23,8 @@ export interface VolumeSources {
   env: EnvSources;
   /** mount(8) runner (tests pass a fake). */
   mount?(args: string[]): void;
+  /** PVC and PV reads for persistentVolumeClaim volumes. */
+  claims?: ClaimSources;
 }
 
 export function podDir(rootDir: string, uid: string): string {
@@ -229,6 +232,10 @@ export async function setUpVolumes(rootDir: string, pod: Pod, src: VolumeSources
       const hp = vv['hostPath'] as { path: string; type?: string };
       checkHostPath(hp.path, hp.type);
       paths.set(v.name, hp.path);
+      continue;
+    }
+    if (v.persistentVolumeClaim) {
+      paths.set(v.name, await persistentVolumePath(rootDir, pod, v, src.claims));
       continue;
     }
     const plugin = pluginOf(v);
