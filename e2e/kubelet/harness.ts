@@ -7,6 +7,7 @@ import type { Pod } from '@kubets/api';
 import { PodKind } from '@kubets/api';
 import { RestClient, createLogger, loadKubeconfig } from '@kubets/client';
 import { startKubelet, parseKubeletFlags, type KubeletHandle } from '@kubets/kubelet';
+import type { ApiServerOptions } from '@kubets/apiserver/server';
 import { startTestApiServer, eventually, type TestApiServer } from '../harness/apiserver';
 import { allocNet, ensureNetGuard, cleanupHost } from '../harness/runtime';
 
@@ -26,10 +27,13 @@ export interface KubeletEnv {
   cleanup(): Promise<void>;
 }
 
-/** `asNode`: the kubelet uses a system:node:<name> certificate (Node authorizer, NodeRestriction) instead of the admin's. */
-export async function startKubeletEnv(preferred: number, extraFlags: string[] = [], eviction = false, o: { asNode?: boolean } = {}): Promise<KubeletEnv> {
+/**
+ * `asNode`: the kubelet uses a system:node:<name> certificate (Node authorizer, NodeRestriction) instead of the admin's.
+ * `api`: extra API server options.
+ */
+export async function startKubeletEnv(preferred: number, extraFlags: string[] = [], eviction = false, o: { asNode?: boolean; api?: Partial<ApiServerOptions> } = {}): Promise<KubeletEnv> {
   ensureNetGuard();
-  const api = await startTestApiServer();
+  const api = await startTestApiServer(o.api ?? {});
   const net = allocNet(preferred);
   const n = net.n;
   const rootDir = fs.mkdtempSync(path.join(os.tmpdir(), `ktsk${n}-`));

@@ -83,6 +83,8 @@ export async function agent(argv: string[], signal: AbortSignal): Promise<number
     `--cluster-domain=${str(values['cluster-domain'])}`,
     `--cgroup-root=${str(values['cgroup-root'])}`,
     `--port=${num(values['kubelet-port'])}`,
+    // the API server verifies the kubelet's serving certificate against the cluster CA (--kubelet-certificate-authority)
+    `--rotate-server-certificates=${bool(values['rotate-server-certificates'])}`,
     `--healthz-port=${num(values['kubelet-healthz-port'])}`,
     `--node-status-update-frequency=${num(values['node-status-update-frequency'])}ms`,
     `--v=${num(values.v)}`,

@@ -24,6 +24,7 @@ export const agentFlags: Record<string, FlagSpec> = {
   'bootstrap-timeout': { type: 'duration', default: '2m', help: 'how long to retry an unreachable server' },
   'csr-timeout': { type: 'duration', default: '10m', help: 'how long to wait for the node certificate request to be approved and signed' },
   'rotate-certificates': { type: 'bool', default: true, help: "renew the node's client certificate at 70-90% of its lifetime (kubelet --rotate-certificates)" },
+  'rotate-server-certificates': { type: 'bool', default: true, help: "request the kubelet's serving certificate from the cluster CA (a kubelet-serving CSR, auto-approved for the node's own names and addresses) and renew it at 70-90% of its lifetime (kubelet --rotate-server-certificates); the API server verifies it" },
   'host-gw': { type: 'bool', default: true, help: "route other nodes' pod CIDRs via their node IPs (nodes must share one L2 network)" },
   'remove-pods-on-exit': { type: 'bool', default: false, help: 'on exit remove every pod of this node and the host-gw routes (development clusters; production agents leave both)' },
   v: { type: 'int', default: 0, help: 'log verbosity' },

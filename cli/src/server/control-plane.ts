@@ -80,6 +80,8 @@ export async function startControlPlane(o: ControlPlaneOptions, progress: Progre
           dataDir: o.dataDir,
           tls: pending.pki.serving,
           clientCAFile: pending.pki.caFile,
+          // kubelets serve certificates the cluster CA signed (--rotate-server-certificates): any other is refused
+          kubeletCertificateAuthority: pending.pki.caFile,
           enableBootstrapTokenAuth: o.enableBootstrapTokenAuth ?? false,
           // Secrets are encrypted in etcd with a key generated on first start (kts secrets-encrypt rotate)
           encryptionProviderConfig: encryption.generateEncryptionConfig(o.dataDir).file,

@@ -177,6 +177,8 @@ export const startNode: ComponentStarter = async (ctx) => {
       `--kubeconfig=${await ctx.credentials.nodeKubeconfig(nodeName)}`,
       `--hostname-override=${nodeName}`,
       `--client-ca-file=${ctx.credentials.pki.caFile}`,
+      // a serving certificate from the cluster CA (CSR): the API server verifies it (--kubelet-certificate-authority)
+      '--rotate-server-certificates',
       `--root-dir=${rootDir}`,
       `--container-runtime-endpoint=${endpoint}`,
       `--cluster-dns=${ctx.dnsServiceIP}`,

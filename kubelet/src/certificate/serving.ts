@@ -46,7 +46,11 @@ export interface ServingCertificateManagerOptions {
   clock?: Clock;
   random?: () => number;
   log?: (msg: string, kv?: Record<string, unknown>) => void;
-  /** per request wait for approval and signing (upstream: 15 minutes); a request left pending is retried */
+  /**
+   * Per request wait for approval and signing. Default: 30 s doubling per failed attempt up to upstream's 15
+   * minutes — the approver judges a request once, against the Node it has seen, so one made before its informer
+   * saw the first status would wait forever; a new request gets a new judgement.
+   */
   requestTimeoutMs?: number;
 }
 
@@ -90,7 +94,7 @@ export class ServingCertificateManager {
   }
 
   /** One request now: a new key and a CSR for the node's current names and addresses; installed once issued. */
-  async rotate(signal?: AbortSignal): Promise<ServingPair> {
+  async rotate(signal?: AbortSignal, timeoutMs = this.o.requestTimeoutMs ?? 15 * 60_000): Promise<ServingPair> {
     const hosts = servingHosts(this.o.addresses() ?? []);
     if (hosts.length === 0) throw new Error('no node addresses known yet for the serving certificate');
     const issued = await requestCertificate(this.o.client, {
@@ -99,7 +103,7 @@ export class ServingCertificateManager {
       signerName: KubeletServingSignerName,
       usages: kubeletServingUsages,
       hosts,
-      timeoutMs: this.o.requestTimeoutMs ?? 15 * 60_000,
+      timeoutMs,
       ...(signal ? { signal } : {}),
       onCreated: (name) => this.o.log?.('serving certificate: waiting for the signed certificate', { csr: name, hosts }),
     });
@@ -127,7 +131,7 @@ export class ServingCertificateManager {
       }
       for (let attempt = 0; !signal.aborted; attempt++) {
         try {
-          cur = await this.rotate(signal);
+          cur = await this.rotate(signal, this.o.requestTimeoutMs ?? Math.min(30_000 * 2 ** attempt, 15 * 60_000));
           break;
         } catch (e) {
           if (signal.aborted) return;
