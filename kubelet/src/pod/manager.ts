@@ -6,7 +6,7 @@ import type { Clock, Logger, ResourceInterface, TimerHandle } from '@kubets/clie
 import type { CriRuntime } from '../cri/client';
 import { CriContainerState } from '../cri/client';
 import { PodSyncer, PodRecord, type SyncDeps } from './sync';
-import { readPodState, LabelPodUID, LabelContainerName, LabelNode, type ContainerInstance } from './runtime-state';
+import { readPodState, LabelPodUID, LabelContainerName, LabelNode, type ContainerInstance, type ContainerKind } from './runtime-state';
 import { tearDownVolumes } from '../volume/volumes';
 import type { KubeletMetrics } from '../metrics';
 
@@ -18,7 +18,7 @@ export interface PodContainerRef {
   restartCount: number;
   state: 'created' | 'running' | 'exited' | 'unknown';
   logPath: string;
-  kind: 'init' | 'app';
+  kind: ContainerKind;
 }
 
 /** Read-only view of the pods this kubelet runs (for kubelet/src/server). */

@@ -7,16 +7,18 @@ export const LabelPodName = 'io.kubernetes.pod.name';
 export const LabelPodNamespace = 'io.kubernetes.pod.namespace';
 export const LabelContainerName = 'io.kubernetes.container.name';
 export const AnnRestartCount = 'io.kubernetes.container.restartCount';
-export const AnnContainerKind = 'io.kubets.container.kind'; // "init" | "app"
+export const AnnContainerKind = 'io.kubets.container.kind'; // "init" | "app" | "ephemeral"
 export const AnnTerminationGrace = 'io.kubernetes.pod.terminationGracePeriod';
 export const AnnContainerHash = 'io.kubernetes.container.hash';
 /** The node whose kubelet created the sandbox/container (orphan cleanup only touches its own). */
 export const LabelNode = 'io.kubets.node';
 
+export type ContainerKind = 'init' | 'app' | 'ephemeral';
+
 export interface ContainerInstance {
   id: string;
   name: string;
-  kind: 'init' | 'app';
+  kind: ContainerKind;
   attempt: number;
   restartCount: number;
   state: number;
@@ -48,7 +50,7 @@ export function toInstance(s: CriContainerStatus): ContainerInstance {
   return {
     id: s.id,
     name: s.labels[LabelContainerName] ?? s.metadata.name,
-    kind: s.annotations[AnnContainerKind] === 'init' ? 'init' : 'app',
+    kind: s.annotations[AnnContainerKind] === 'init' ? 'init' : s.annotations[AnnContainerKind] === 'ephemeral' ? 'ephemeral' : 'app',
     attempt: s.metadata.attempt,
     restartCount: Number(s.annotations[AnnRestartCount] ?? s.metadata.attempt ?? 0),
     state: s.state,

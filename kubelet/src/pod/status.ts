@@ -8,7 +8,25 @@ export function podPhase(pod: Pod, init: readonly ContainerStatus[], app: readon
   const policy = pod.spec?.restartPolicy ?? 'Always';
   let pendingInit = 0;
   let failedInit = 0;
+  // sidecars (restartPolicy Always): pending until started; a terminated one does not count (upstream getPhase)
+  let pendingSidecars = 0;
+  let running = 0;
+  let waiting = 0;
+  let unknown = 0;
   for (const c of pod.spec?.initContainers ?? []) {
+    if (c.restartPolicy !== 'Always') continue;
+    const s = init.find((x) => x.name === c.name);
+    if (!s) unknown++;
+    else if (s.state?.running) {
+      if (!s.started) pendingSidecars++;
+      running++;
+    } else if (s.state?.waiting && !s.lastState?.terminated) {
+      pendingSidecars++;
+      waiting++;
+    }
+  }
+  for (const c of pod.spec?.initContainers ?? []) {
+    if (c.restartPolicy === 'Always') continue;
     const s = init.find((x) => x.name === c.name);
     if (!s) {
       pendingInit++;
@@ -23,8 +41,6 @@ export function podPhase(pod: Pod, init: readonly ContainerStatus[], app: readon
     pendingInit++;
   }
   if (failedInit > 0 && policy === 'Never') return 'Failed';
-  let running = 0;
-  let waiting = 0;
   let stopped = 0;
   let succeeded = 0;
   for (const c of pod.spec?.containers ?? []) {
@@ -42,10 +58,11 @@ export function podPhase(pod: Pod, init: readonly ContainerStatus[], app: readon
       if (s.lastState.terminated.exitCode === 0) succeeded++;
     } else waiting++;
   }
-  if (pendingInit + failedInit > 0) return 'Pending';
+  const regularStarted = app.some((s) => s.state?.running || s.state?.terminated || s.lastState?.terminated);
+  if (pendingInit + failedInit > 0 || (pendingSidecars > 0 && !regularStarted)) return 'Pending';
   if (waiting > 0) return 'Pending';
-  if (running > 0) return 'Running';
-  if (stopped > 0) {
+  if (running > 0 && unknown === 0) return 'Running';
+  if (running === 0 && stopped > 0 && unknown === 0) {
     if (policy === 'Always') return 'Running';
     if (stopped === succeeded) return 'Succeeded';
     if (policy === 'Never') return 'Failed';
@@ -60,9 +77,16 @@ function cond(type: string, ok: boolean, reason?: string, message?: string): Pod
 
 /** Conditions (PodReadyToStartContainers, Initialized, Ready, ContainersReady, PodScheduled). */
 export function podConditions(pod: Pod, phase: Phase, sandboxReady: boolean, init: readonly ContainerStatus[], app: readonly ContainerStatus[]): PodCondition[] {
-  const incompleteInit = (pod.spec?.initContainers ?? []).filter((c) => init.find((s) => s.name === c.name)?.state?.terminated?.exitCode !== 0).map((c) => c.name);
+  // a sidecar is initialized once started; it counts toward readiness like a regular container (upstream)
+  const incompleteInit = (pod.spec?.initContainers ?? [])
+    .filter((c) => {
+      const s = init.find((x) => x.name === c.name);
+      return c.restartPolicy === 'Always' ? !s?.started : s?.state?.terminated?.exitCode !== 0;
+    })
+    .map((c) => c.name);
   const initialized = incompleteInit.length === 0 || phase === 'Running' || phase === 'Succeeded';
-  const unready = (pod.spec?.containers ?? []).filter((c) => !app.find((s) => s.name === c.name)?.ready).map((c) => c.name);
+  const sidecarsUnready = (pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always' && !init.find((s) => s.name === c.name)?.ready).map((c) => c.name);
+  const unready = [...sidecarsUnready, ...(pod.spec?.containers ?? []).filter((c) => !app.find((s) => s.name === c.name)?.ready).map((c) => c.name)];
   const terminal = phase === 'Succeeded' || phase === 'Failed';
   const ready = unready.length === 0 && !terminal;
   const gates = (pod.spec?.readinessGates ?? []).map((g) => g.conditionType);

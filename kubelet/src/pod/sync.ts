@@ -17,8 +17,9 @@ import { runtimeMaskedPaths, runtimeReadonlyPaths, runtimeSeccomp, verifyRunAsNo
 import { ProbeState, runProbe, type ProbeKind } from './probes';
 import { setUpVolumes, podDir, isApiDataVolume, VolumeError, type VolumeSources } from '../volume/volumes';
 import { prepareSubPath } from '../volume/subpath';
+import { isSidecar, sidecarNames, anyRegularStarted, regularContainersDone, ephemeralAsContainer } from './sidecars';
 import {
-  readPodState, isRunning, isExited, isCreated, type ContainerInstance, type PodRuntimeState,
+  readPodState, isRunning, isExited, isCreated, type ContainerInstance, type PodRuntimeState, type ContainerKind,
   LabelPodUID, LabelPodName, LabelPodNamespace, LabelContainerName, AnnRestartCount, AnnContainerKind, AnnTerminationGrace, AnnContainerHash, LabelNode,
 } from './runtime-state';
 import { createHash } from 'node:crypto';
@@ -74,6 +75,12 @@ export class PodRecord {
   constructor(pod: Pod) {
     this.pod = pod;
   }
+}
+
+/** CRI namespace options of a container; an ephemeral container with a target joins the target's PID namespace (TARGET). */
+function podNamespaces(pod: Pod, pidTarget: string): { network: number; pid: number; ipc: number; target_id: string } {
+  const pid = pod.spec?.hostPID ? 2 : pod.spec?.shareProcessNamespace ? 0 : pidTarget ? 3 : 1;
+  return { network: pod.spec?.hostNetwork ? 2 : 0, pid, ipc: pod.spec?.hostIPC ? 2 : 0, target_id: pid === 3 ? pidTarget : '' };
 }
 
 const toTime = (msv: number): string | null => (msv > 0 ? rfc3339(msv) : null);
@@ -195,7 +202,7 @@ export class PodSyncer {
     return out;
   }
 
-  private async startContainer(pod: Pod, c: Container, kind: 'init' | 'app', restartCount: number, rec: PodRecord, vols: Map<string, string>, sandboxId: string, sbConfig: PodSandboxConfig): Promise<boolean> {
+  private async startContainer(pod: Pod, c: Container, kind: ContainerKind, restartCount: number, rec: PodRecord, vols: Map<string, string>, sandboxId: string, sbConfig: PodSandboxConfig, pidTarget = ''): Promise<boolean> {
     if (!(await this.ensureImage(pod, c, rec))) return false;
     let env: Array<{ key: string; value: string }>;
     let mounts: ContainerConfig['mounts'];
@@ -236,7 +243,7 @@ export class PodSyncer {
         security_context: {
           capabilities: { add_capabilities: sc?.capabilities?.add ?? [], drop_capabilities: sc?.capabilities?.drop ?? [], add_ambient_capabilities: [] },
           privileged: !!sc?.privileged,
-          namespace_options: { network: pod.spec?.hostNetwork ? 2 : 0, pid: pod.spec?.hostPID ? 2 : pod.spec?.shareProcessNamespace ? 0 : 1, ipc: pod.spec?.hostIPC ? 2 : 0, target_id: '' },
+          namespace_options: podNamespaces(pod, pidTarget),
           run_as_user: runAsUser !== undefined && runAsUser !== null ? { value: Number(runAsUser) } : null,
           run_as_group: runAsGroup !== undefined && runAsGroup !== null ? { value: Number(runAsGroup) } : null,
           run_as_username: '',
@@ -358,6 +365,8 @@ export class PodSyncer {
   computeStatus(pod: Pod, rec: PodRecord, st: PodRuntimeState, hostIP: string): PodStatus {
     const init = (pod.spec?.initContainers ?? []).map((c) => this.containerStatus(pod, c, rec, st.containers.get(c.name)));
     const app = (pod.spec?.containers ?? []).map((c) => this.containerStatus(pod, c, rec, st.containers.get(c.name)));
+    // ephemeral containers have no probes: never ready (as upstream)
+    const eph = (pod.spec?.ephemeralContainers ?? []).map((ec) => ({ ...this.containerStatus(pod, ephemeralAsContainer(ec), rec, st.containers.get(ec.name)), ready: false }));
     let phase = podPhase(pod, init, app);
     if (pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded') phase = pod.status.phase; // terminal is final
     const now = rfc3339(this.now());
@@ -374,6 +383,7 @@ export class PodSyncer {
       startTime: rec.startTime,
       ...(init.length ? { initContainerStatuses: init } : {}),
       containerStatuses: app,
+      ...(eph.length ? { ephemeralContainerStatuses: eph } : {}),
       qosClass: qosClass(pod),
       ...(pod.status?.reason ? { reason: pod.status.reason } : {}),
       ...(pod.status?.message ? { message: pod.status.message } : {}),
@@ -428,9 +438,16 @@ export class PodSyncer {
     // init containers, in order
     let initDone = true;
     const inits = pod.spec?.initContainers ?? [];
+    const initialized = anyRegularStarted(pod, st);
+    const finishing = regularContainersDone(pod, st);
     for (const c of inits) {
       const insts = st.containers.get(c.name);
       const cur = insts?.[0];
+      if (isSidecar(c)) {
+        if (await this.syncSidecar(pod, rec, c, cur, initialized, finishing, vols, sandboxId, sbConfig)) continue;
+        initDone = false;
+        break;
+      }
       if (cur && isExited(cur) && cur.exitCode === 0) continue;
       initDone = false;
       if (cur && (isRunning(cur) || isCreated(cur))) break;
@@ -465,13 +482,18 @@ export class PodSyncer {
         if (restart) await this.maybeRestart(pod, rec, c, 'app', cur, vols, sandboxId, sbConfig);
       }
     }
+    await this.startEphemeralContainers(pod, rec, st, vols, sandboxId, sbConfig);
     st = await readPodState(this.d.cri, uid);
+    // a finished Job-like pod: its sidecars (and debug containers) are stopped, last sidecar first
+    if (regularContainersDone(pod, st) && [...st.containers.values()].some((a) => isRunning(a[0]) || isCreated(a[0]))) {
+      await this.killPod(rec, st, pod.spec?.terminationGracePeriodSeconds ?? 30, false, false);
+      st = await readPodState(this.d.cri, uid);
+    }
     let killed = false;
-    if (initDone) {
-      for (const c of pod.spec?.containers ?? []) {
-        const cur = st.containers.get(c.name)?.[0];
-        if (cur && isRunning(cur) && (c.livenessProbe || c.readinessProbe || c.startupProbe)) killed = (await this.runProbes(pod, rec, c, cur)) || killed;
-      }
+    const probed = [...inits.filter(isSidecar), ...(initDone ? (pod.spec?.containers ?? []) : [])];
+    for (const c of probed) {
+      const cur = st.containers.get(c.name)?.[0];
+      if (cur && isRunning(cur) && (c.livenessProbe || c.readinessProbe || c.startupProbe)) killed = (await this.runProbes(pod, rec, c, cur)) || killed;
     }
     if (killed) st = await readPodState(this.d.cri, uid);
     rec.state = st;
@@ -485,7 +507,34 @@ export class PodSyncer {
     return status;
   }
 
-  private async maybeRestart(pod: Pod, rec: PodRecord, c: Container, kind: 'init' | 'app', cur: ContainerInstance, vols: Map<string, string>, sandboxId: string, sbConfig: PodSandboxConfig): Promise<boolean> {
+  /**
+   * One sidecar's step of the init sequence: started if absent, restarted when it exited (unless the pod is finishing).
+   * Returns whether the next init container may go: once this sidecar is started (startup probe passed), or at once
+   * when the pod is already initialized (a restarting sidecar no longer gates it).
+   */
+  private async syncSidecar(pod: Pod, rec: PodRecord, c: Container, cur: ContainerInstance | undefined, initialized: boolean, finishing: boolean, vols: Map<string, string>, sandboxId: string, sbConfig: PodSandboxConfig): Promise<boolean> {
+    if (!cur) {
+      const ok = await this.startContainer(pod, c, 'init', 0, rec, vols, sandboxId, sbConfig);
+      return initialized || (ok && !c.startupProbe);
+    }
+    if (isRunning(cur)) return initialized || !c.startupProbe || rec.probes.get(`${cur.id}/startup`)?.result === 'success';
+    if (isExited(cur) && !finishing) {
+      this.crashBackoff.maybeReset(`${pod.metadata.uid}/${c.name}`, cur.finishedAt - cur.startedAt);
+      await this.maybeRestart(pod, rec, c, 'init', cur, vols, sandboxId, sbConfig);
+    }
+    return initialized || finishing;
+  }
+
+  /** Starts ephemeral containers that have never run; they are never restarted (upstream EphemeralContainersToStart). */
+  private async startEphemeralContainers(pod: Pod, rec: PodRecord, st: PodRuntimeState, vols: Map<string, string>, sandboxId: string, sbConfig: PodSandboxConfig): Promise<void> {
+    for (const ec of pod.spec?.ephemeralContainers ?? []) {
+      if (st.containers.get(ec.name)?.length) continue;
+      const target = ec.targetContainerName ? st.containers.get(ec.targetContainerName)?.[0] : undefined;
+      await this.startContainer(pod, ephemeralAsContainer(ec), 'ephemeral', 0, rec, vols, sandboxId, sbConfig, target && isRunning(target) ? target.id : '');
+    }
+  }
+
+  private async maybeRestart(pod: Pod, rec: PodRecord, c: Container, kind: ContainerKind, cur: ContainerInstance, vols: Map<string, string>, sandboxId: string, sbConfig: PodSandboxConfig): Promise<boolean> {
     const key = `${pod.metadata.uid}/${c.name}`;
     const now = this.now();
     if (this.crashBackoff.inBackoff(key, cur.finishedAt, now)) {
@@ -532,14 +581,18 @@ export class PodSyncer {
     return false;
   }
 
-  /** Stops every container (preStop first when graceful) and the sandbox; removeSandbox also removes it. */
-  async killPod(rec: PodRecord, st: PodRuntimeState, graceS: number, removeSandbox: boolean): Promise<void> {
+  /**
+   * Stops every container (preStop first when graceful), then the sidecars one by one in reverse order (upstream), then
+   * the sandbox unless stopSandbox is false; removeSandbox also removes it.
+   */
+  async killPod(rec: PodRecord, st: PodRuntimeState, graceS: number, removeSandbox: boolean, stopSandbox = true): Promise<void> {
     const pod = rec.pod;
     const running: Array<{ c: Container | undefined; inst: ContainerInstance }> = [];
     for (const [name, arr] of st.containers) for (const inst of arr) if (isRunning(inst) || isCreated(inst)) running.push({ c: [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].find((x) => x.name === name), inst });
     const deadline = this.now() + graceS * 1000;
-    await Promise.all(
-      running.map(async ({ c, inst }) => {
+    const sidecars = sidecarNames(pod);
+    const stopAll = (list: typeof running) => Promise.all(
+      list.map(async ({ c, inst }) => {
         if (c?.lifecycle?.preStop && graceS > 0 && isRunning(inst)) {
           const err = await this.runHook(pod, c, inst.id, c.lifecycle.preStop, rec.podIP || st.podIP, graceS);
           if (err) this.d.event(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${err}`);
@@ -549,6 +602,9 @@ export class PodSyncer {
         await this.d.cri.stopContainer(inst.id, left).catch((e: Error) => this.d.log.warn('StopContainer failed', { id: inst.id, err: e.message }));
       }),
     );
+    await stopAll(running.filter((r) => !sidecars.includes(r.inst.name)));
+    for (const name of [...sidecars].reverse()) await stopAll(running.filter((r) => r.inst.name === name));
+    if (!stopSandbox) return;
     for (const sb of st.sandboxes) {
       if (sb.state === 0) await this.d.cri.stopPodSandbox(sb.id).catch((e: Error) => this.d.log.warn('StopPodSandbox failed', { id: sb.id, err: e.message }));
       if (removeSandbox) await this.d.cri.removePodSandbox(sb.id).catch((e: Error) => this.d.log.warn('RemovePodSandbox failed', { id: sb.id, err: e.message }));

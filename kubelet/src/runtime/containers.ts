@@ -144,7 +144,7 @@ export class ContainerManager {
       netnsPath: sb.netnsPath,
       ipcNsPath: ipcMode === NamespaceMode.NODE ? 'host' : `/proc/${pausePid}/ns/ipc`,
       utsNsPath: sb.netnsPath === 'host' ? 'host' : `/proc/${pausePid}/ns/uts`,
-      pidNsPath: pidMode === NamespaceMode.NODE ? 'host' : pidMode === NamespaceMode.POD ? `/proc/${pausePid}/ns/pid` : undefined,
+      pidNsPath: pidMode === NamespaceMode.NODE ? 'host' : pidMode === NamespaceMode.POD ? `/proc/${pausePid}/ns/pid` : pidMode === NamespaceMode.TARGET ? this.targetPidNs(nsOpts?.target_id ?? '', sb.id) : undefined,
       hostsPath: path.join(sb.dir, 'hosts'),
       resolvPath: path.join(sb.dir, 'resolv.conf'),
       hostnamePath: path.join(sb.dir, 'hostname'),
@@ -152,6 +152,13 @@ export class ContainerManager {
       devices: cfg.devices.map(resolveDevice),
     });
     fs.writeFileSync(path.join(rec.bundle, 'config.json'), JSON.stringify(spec, null, 1));
+  }
+
+  /** NamespaceMode TARGET (ephemeral containers with a target): the PID namespace of a running container of the same sandbox. */
+  private targetPidNs(targetId: string, sandboxId: string): string {
+    const t = this.get(targetId);
+    if (t.sandboxId !== sandboxId || t.state !== 'running' || !t.pid) throw failedPrecondition(`target container ${targetId} is not running in sandbox ${sandboxId}`);
+    return `/proc/${t.pid}/ns/pid`;
   }
 
   async start(id: string): Promise<void> {
