@@ -26,6 +26,7 @@ import { parseRequestInfo, type RequestInfo } from './http/request-info';
 import { statusBody, toStatusError, writeJson, writeRawJson, writeStatus } from './http/errors';
 import { NodeObjectConnection, type KubeletClientTls, type NodeConnection } from './nodes/connection';
 import { proxyPodUpgrade } from './nodes/pod-proxy';
+import { admitConnect } from './registry/connect';
 import { recordRequest, requestMetricLabels, metricsText } from './observability/metrics';
 import { getVerbosity, logError, logLine } from './observability/log';
 import * as fs from 'node:fs';
@@ -511,6 +512,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       }
       const pods = storeFor('', 'v1', 'pods');
       if (!pods) throw errors.pathNotFound();
+      await admitConnect(pods, sub, { namespace: info.namespace, name: info.name, ...(user ? { user } : {}), warnings: [] }, url.searchParams);
       const pod = await pods.get({ namespace: info.namespace, name: info.name, subresource: '', query: url.searchParams, manager: '', fieldValidation: 'Ignore', dryRun: false, warnings: [] });
       await proxyPodUpgrade(nodes, pod, sub, req, socket, head, url.searchParams);
       logLine(2, 'HTTP upgrade', { verb: req.method, URI: req.url, userAgent: req.headers['user-agent'] });

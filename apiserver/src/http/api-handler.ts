@@ -19,6 +19,7 @@ import type { TokenSigner } from '@kubets/client';
 import { includeObjectFrom, toTable, wantsTable } from '../table/table';
 import { serveWatch } from '../watch/watch';
 import type { NodeConnection } from '../nodes/connection';
+import { admitConnect } from '../registry/connect';
 import { proxyPodLog } from '../nodes/pod-proxy';
 import { isCSRSubresource, serveCSRSubresource } from '../registry/kinds/csr-subresources';
 
@@ -258,6 +259,8 @@ export class ApiHandler {
         throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
       }
       if (sub === 'exec' || sub === 'attach' || sub === 'portforward') {
+        // admission first, as upstream's connect handler: a denial wins over the missing upgrade
+        await admitConnect(store, sub, this.context(req, info, query), query);
         throw errors.badRequest('Upgrade request required');
       }
     }
