@@ -6,6 +6,7 @@ import { deploymentControllerDescriptor } from './controllers/deployment';
 import { replicaSetControllerDescriptor, replicationControllerDescriptor } from './controllers/replicaset';
 import { daemonSetControllerDescriptor } from './controllers/daemonset';
 import { statefulSetControllerDescriptor } from './controllers/statefulset';
+import { persistentVolumeBinderControllerDescriptor } from './controllers/persistentvolume';
 import { jobControllerDescriptor } from './controllers/job';
 import { ttlAfterFinishedControllerDescriptor } from './controllers/ttlafterfinished';
 import { cronJobControllerDescriptor } from './controllers/cronjob';
@@ -37,6 +38,7 @@ export const controllerDescriptors: ControllerDescriptor[] = [
   replicationControllerDescriptor,
   daemonSetControllerDescriptor,
   statefulSetControllerDescriptor,
+  persistentVolumeBinderControllerDescriptor,
   jobControllerDescriptor,
   ttlAfterFinishedControllerDescriptor,
   cronJobControllerDescriptor,

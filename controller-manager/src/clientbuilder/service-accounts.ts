@@ -8,6 +8,7 @@ export const controllerServiceAccounts: Readonly<Record<string, string>> = {
   'replicationcontroller-controller': 'replication-controller',
   'daemonset-controller': 'daemon-set-controller',
   'statefulset-controller': 'statefulset-controller',
+  'persistentvolume-binder-controller': 'persistent-volume-binder',
   'job-controller': 'job-controller',
   'ttl-after-finished-controller': 'ttl-after-finished-controller',
   'cronjob-controller': 'cronjob-controller',
