@@ -324,6 +324,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
           const run = runNodeGraphPopulator(graph, { storage: cached(pods.def) ?? storage, podsPrefix: collectionPrefix(prefix, pods.def, ''), signal: authAbort.signal, onError: (e) => logError('node graph populator failed', e) });
           graphReady = run.ready;
         }
+        // PV → claim edges, so a node may read the volumes of its pods' claims
+        if (byResource.has('/persistentvolumes')) informerFor('', 'persistentvolumes').onEvent((type, pv) => graph.onPersistentVolumeEvent(type, pv));
         return graph;
       },
     },

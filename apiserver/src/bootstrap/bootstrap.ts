@@ -55,6 +55,16 @@ export async function bootstrap(d: BootstrapDeps): Promise<void> {
   ] as const) {
     await ensure(pcs, '', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value, description, preemptionPolicy: 'PreemptLowerPriority' });
   }
+  // the default StorageClass of the built-in local-path provisioner (controller-manager persistent-volume-binder);
+  // created when missing at startup and never overwritten, so an administrator may change its annotations
+  await ensure(d.storeFor('storage.k8s.io', 'v1', 'storageclasses'), '', {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'local-path', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+    provisioner: 'kts.io/local-path',
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'WaitForFirstConsumer',
+  });
   const port = { name: 'https', port: 443, protocol: 'TCP', targetPort: d.port };
   await ensure(
     d.storeFor('', 'v1', 'services'),
