@@ -25,7 +25,7 @@ import {
   type Pod,
   type Toleration,
 } from '@kubets/api';
-import { EventRecorder, RestClient, SharedInformerFactory, createLogger, realClock } from '@kubets/client';
+import { EventRecorder, RestClient, SharedInformerFactory, createLogger, loadKubeconfig, realClock } from '@kubets/client';
 import { defaultControllerManagerOptions, type ControllerContext } from '@kubets/controller-manager/controller/context';
 import { startNamespaceController } from '@kubets/controller-manager/controllers/namespace';
 import { startGarbageCollectorController } from '@kubets/controller-manager/controllers/garbagecollector';
@@ -45,7 +45,7 @@ const recorders: EventRecorder[] = [];
 
 beforeAll(async () => {
   t = await startTestApiServer();
-  client = new RestClient({ server: t.url });
+  client = new RestClient(loadKubeconfig(t.kubeconfig).config);
   const logger = createLogger('kube-controller-manager', 0, () => {});
   const informers = new SharedInformerFactory(client, { clock: realClock, logger });
   const keyFile = path.join(t.dir, 'sa.key');

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import type { Pod, Node } from '@kubets/api';
 import { PodKind, NodeKind } from '@kubets/api';
-import { RestClient, createLogger } from '@kubets/client';
+import { RestClient, createLogger, loadKubeconfig } from '@kubets/client';
 import { startKubelet, parseKubeletFlags, type KubeletHandle } from '@kubets/kubelet';
 import { BUSYBOX_IMAGE } from '@kubets/kubelet/images';
 import { startTestApiServer, eventually, type TestApiServer } from '../harness/apiserver';
@@ -77,7 +77,7 @@ maybe('kubelet with containerd as the CRI runtime', () => {
     ({ proc: containerd } = await startTestContainerd(dir, { registryConfigDir: path.join(dir, 'certs.d') }));
 
     api = await startTestApiServer();
-    client = new RestClient({ server: api.url });
+    client = new RestClient(loadKubeconfig(api.kubeconfig).config);
     const opts = parseKubeletFlags([
       `--root-dir=${path.join(dir, 'kubelet')}`, `--hostname-override=${nodeName}`, '--node-ip=127.0.0.1', '--address=127.0.0.1', '--port=0', '--healthz-port=0',
       `--container-runtime-endpoint=unix://${sock}`, `--pod-cidr=10.244.${n}.0/24`, '--cluster-dns=10.96.0.10', `--cgroup-root=/ktstest${n}`,

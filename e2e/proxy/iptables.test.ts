@@ -2,7 +2,7 @@
 // network namespaces on a bridge this test owns. Everything (rules, namespaces, bridge) is removed afterwards.
 import * as fs from 'node:fs';
 import { ServiceKind, EndpointSliceKind, type Service, type EndpointSlice } from '@kubets/api';
-import { RestClient } from '@kubets/client';
+import { RestClient, loadKubeconfig } from '@kubets/client';
 import { startProxy, parseProxyFlags, cleanupAll, ExecIptables, type RunningProxy } from '@kubets/proxy';
 import { lockHostIptables } from '../harness/host-lock';
 import { startTestApiServer, eventually as poll, type TestApiServer } from '../harness/apiserver';
@@ -64,7 +64,7 @@ beforeAll(async () => {
   unlock = await lockHostIptables();
   for (const s of ['net/ipv4/ip_forward', 'net/ipv4/conf/all/route_localnet']) savedSysctls[s] = sh(`cat /proc/sys/${s}`).trim();
   api = await startTestApiServer();
-  client = new RestClient({ server: api.url });
+  client = new RestClient(loadKubeconfig(api.kubeconfig).config);
   net = createTestNet('ktsp7', prefix);
   a = net.addHost('a', 10);
   b = net.addHost('b', 11);
