@@ -82,6 +82,8 @@ maybe('kubelet with containerd as the CRI runtime', () => {
       `--root-dir=${path.join(dir, 'kubelet')}`, `--hostname-override=${nodeName}`, '--node-ip=127.0.0.1', '--address=127.0.0.1', '--port=0', '--healthz-port=0',
       `--container-runtime-endpoint=unix://${sock}`, `--pod-cidr=10.244.${n}.0/24`, '--cluster-dns=10.96.0.10', `--cgroup-root=/ktstest${n}`,
       '--node-status-update-frequency=2s',
+      // the API server's kubelet-client certificate comes from the cluster CA
+      `--client-ca-file=${api.pki.pki.caFile}`,
     ]);
     kubelet = await startKubelet(opts, kubeletAC.signal, { client, logger: createLogger('kubelet', Number(process.env.KTS_E2E_V ?? -1)), disableEviction: true });
   });
