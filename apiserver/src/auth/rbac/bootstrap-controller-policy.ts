@@ -10,7 +10,8 @@ const controllerRules: Record<string, () => PolicyRule[]> = {
     rule(['get', 'list', 'watch', 'delete'], ['certificates.k8s.io'], ['certificatesigningrequests']),
     // patch: kts' approver merge-patches the Approved condition (upstream PUTs it)
     rule(['update', 'patch'], ['certificates.k8s.io'], ['certificatesigningrequests/status', 'certificatesigningrequests/approval']),
-    rule(['approve'], ['certificates.k8s.io'], ['signers'], ['kubernetes.io/kube-apiserver-client-kubelet']),
+    // kubelet-serving too: kts' approver also approves a node's request for its own serving names (upstream does not)
+    rule(['approve'], ['certificates.k8s.io'], ['signers'], ['kubernetes.io/kube-apiserver-client-kubelet', 'kubernetes.io/kubelet-serving']),
     rule(['sign'], ['certificates.k8s.io'], ['signers'], ['kubernetes.io/kube-apiserver-client', 'kubernetes.io/kube-apiserver-client-kubelet', 'kubernetes.io/kubelet-serving', 'kubernetes.io/legacy-unknown']),
     rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
     eventsRule(),

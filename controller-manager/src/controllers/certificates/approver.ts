@@ -82,6 +82,12 @@ export class CSRApprovingController extends BaseController {
     this.nodes = nodes.lister;
     this.syncables.push(inf, nodes);
     inf.addEventHandler({ onAdd: (o) => this.enqueue(o), onUpdate: (_old, o) => this.enqueue(o) });
+    // a kubelet-serving request judged before this informer saw its Node's addresses is judged again when they arrive
+    const requeueServing = (n: ReadOnly<Node>) => {
+      const user = `system:node:${n.metadata.name ?? ''}`;
+      for (const c of this.csrs.list()) if (c.spec.signerName === 'kubernetes.io/kubelet-serving' && c.spec.username === user && !c.status?.certificate) this.enqueue(c);
+    };
+    nodes.addEventHandler({ onAdd: requeueServing, onUpdate: (_old, n) => requeueServing(n) });
   }
 
   async sync(name: string): Promise<void> {

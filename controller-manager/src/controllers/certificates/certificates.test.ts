@@ -159,6 +159,26 @@ describe('CSRApprovingController', () => {
     expect(c.queue.numRequeues('c')).toBe(reviewed.length && !approvedMessage ? 1 : 0);
   });
 
+  it('judges a kubelet-serving request again when its Node gets the addresses it asks for', async () => {
+    const pem = (await createCSR({ ...nodeSubject, hosts: ['n1', '10.0.0.1'] })).csrPem;
+    h.client.seed(NodeKind, node('n1', []));
+    h.client.seed(CertificateSigningRequestKind, csrObj('c', pem, 'kubernetes.io/kubelet-serving', serving, { username: 'system:node:n1', groups: ['system:nodes'] }));
+    await h.start();
+    await c.processKey('c');
+    expect(await conditionsOf('c')).toEqual([]);
+    // drain what the informers' initial adds queued: only the Node change may queue it again
+    while (c.queue.len() > 0) {
+      const k = await c.queue.get();
+      if (k !== undefined) c.queue.done(k);
+    }
+    const n = await h.get(NodeKind, 'n1');
+    await h.client.resource(NodeKind).updateStatus({ ...n, status: { addresses: [{ type: 'Hostname', address: 'n1' }, { type: 'InternalIP', address: '10.0.0.1' }] } });
+    await h.settle();
+    expect(c.queue.len()).toBe(1);
+    await c.processKey('c');
+    expect(await conditionsOf('c')).toMatchObject([{ type: 'Approved', status: 'True' }]);
+  });
+
   it('denies a bootstrap request for the name of a Ready node; the node itself still renews', async () => {
     const pem = (await createCSR(nodeSubject)).csrPem;
     const ready: Node = { ...node('n1', []), status: { conditions: [{ type: 'Ready', status: 'True' }] } };
