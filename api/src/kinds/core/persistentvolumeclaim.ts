@@ -74,7 +74,14 @@ export const PersistentVolumeClaimKind = defineKind<PersistentVolumeClaim>({
       return out;
     },
     validateUpdate(pvc, old) {
-      const strip = (p: PersistentVolumeClaim) => ({ ...p.spec, resources: undefined, volumeName: old.spec?.volumeName ? p.spec?.volumeName : undefined, volumeAttributesClassName: undefined });
+      // volumeName may be set once (binding); storageClassName may go from unset to a class (retroactive default class)
+      const strip = (p: PersistentVolumeClaim) => ({
+        ...p.spec,
+        resources: undefined,
+        volumeName: old.spec?.volumeName ? p.spec?.volumeName : undefined,
+        storageClassName: old.spec?.storageClassName !== undefined ? p.spec?.storageClassName : undefined,
+        volumeAttributesClassName: undefined,
+      });
       const out = immutable('spec', strip(pvc), strip(old));
       return out.map((c) => ({ ...c, reason: 'FieldValueForbidden', message: 'Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims' }));
     },
