@@ -32,6 +32,7 @@ import { PersistentVolumeClaimKind } from './core/persistentvolumeclaim';
 import { PersistentVolumeKind } from './core/persistentvolume';
 import { StorageClassKind } from './storage/storageclass';
 import { PodDisruptionBudgetKind } from './policy/poddisruptionbudget';
+import { NetworkPolicyKind } from './networking/networkpolicy';
 import { TokenReviewKind, SelfSubjectReviewKind, SelfSubjectReviewV1beta1Kind } from './authentication/reviews';
 import { APIServiceKind } from './apiregistration/apiservice';
 import { SubjectAccessReviewKind, LocalSubjectAccessReviewKind, SelfSubjectAccessReviewKind, SelfSubjectRulesReviewKind } from './authorization/reviews';
@@ -81,6 +82,7 @@ export * from './core/persistentvolume';
 export * from './storage/storageclass';
 export * from './policy/poddisruptionbudget';
 export * from './policy/eviction';
+export * from './networking/networkpolicy';
 export * from './authentication/tokenrequest';
 export * from './authentication/reviews';
 export * from './apiregistration/apiservice';
@@ -126,6 +128,7 @@ export const allKinds: KindDef[] = [
   PersistentVolumeKind,
   StorageClassKind,
   PodDisruptionBudgetKind,
+  NetworkPolicyKind,
   CertificateSigningRequestKind,
   ValidatingAdmissionPolicyKind,
   ValidatingAdmissionPolicyBindingKind,

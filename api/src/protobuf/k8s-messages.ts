@@ -2131,6 +2131,42 @@ export const k8sMessages: MessageTable = {
   'io.k8s.api.discovery.v1.ForZone': {
     name: [1, 'string'],
   },
+  'io.k8s.api.networking.v1.IPBlock': {
+    cidr: [1, 'string'],
+    except: [2, 'string', 'rep omit'],
+  },
+  'io.k8s.api.networking.v1.NetworkPolicy': {
+    metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
+    spec: [2, 'io.k8s.api.networking.v1.NetworkPolicySpec', 'omit'],
+  },
+  'io.k8s.api.networking.v1.NetworkPolicyEgressRule': {
+    ports: [1, 'io.k8s.api.networking.v1.NetworkPolicyPort', 'rep omit'],
+    to: [2, 'io.k8s.api.networking.v1.NetworkPolicyPeer', 'rep omit'],
+  },
+  'io.k8s.api.networking.v1.NetworkPolicyIngressRule': {
+    ports: [1, 'io.k8s.api.networking.v1.NetworkPolicyPort', 'rep omit'],
+    from: [2, 'io.k8s.api.networking.v1.NetworkPolicyPeer', 'rep omit'],
+  },
+  'io.k8s.api.networking.v1.NetworkPolicyList': {
+    metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta', 'omit'],
+    items: [2, 'io.k8s.api.networking.v1.NetworkPolicy', 'rep'],
+  },
+  'io.k8s.api.networking.v1.NetworkPolicyPeer': {
+    podSelector: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector', 'ptr omit'],
+    namespaceSelector: [2, 'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector', 'ptr omit'],
+    ipBlock: [3, 'io.k8s.api.networking.v1.IPBlock', 'ptr omit'],
+  },
+  'io.k8s.api.networking.v1.NetworkPolicyPort': {
+    protocol: [1, 'string', 'ptr omit'],
+    port: [2, 'IntOrString', 'ptr omit'],
+    endPort: [3, 'int32', 'ptr omit'],
+  },
+  'io.k8s.api.networking.v1.NetworkPolicySpec': {
+    podSelector: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector'],
+    ingress: [2, 'io.k8s.api.networking.v1.NetworkPolicyIngressRule', 'rep omit'],
+    egress: [3, 'io.k8s.api.networking.v1.NetworkPolicyEgressRule', 'rep omit'],
+    policyTypes: [4, 'string', 'rep omit'],
+  },
   'io.k8s.api.policy.v1.Eviction': {
     metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
     deleteOptions: [2, 'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions', 'ptr omit'],
