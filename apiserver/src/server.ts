@@ -26,6 +26,8 @@ import { parseRequestInfo, type RequestInfo } from './http/request-info';
 import { statusBody, toStatusError, writeJson, writeRawJson, writeStatus } from './http/errors';
 import { NodeObjectConnection, type KubeletClientTls, type NodeConnection } from './nodes/connection';
 import { proxyPodUpgrade } from './nodes/pod-proxy';
+import { setupBuiltinMetrics } from './metrics-api/setup';
+import { METRICS_GROUP, metricsResourceList } from './metrics-api/api';
 import { admitConnect } from './registry/connect';
 import { recordRequest, requestMetricLabels, metricsText } from './observability/metrics';
 import { getVerbosity, logError, logLine } from './observability/log';
@@ -119,6 +121,8 @@ export interface ApiServerOptions {
   requestheaderAllowedNames?: string[];
   /** how often every APIService is re-probed (default 30s, as kube-aggregator) */
   aggregatorRecheckIntervalMs?: number;
+  /** how long the built-in metrics.k8s.io reuses a kubelet scrape (default 15s, metrics-server's --metric-resolution) */
+  metricsCacheTtlMs?: number;
 }
 
 export interface RunningApiServer {
@@ -345,6 +349,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       if (!s) throw errors.notFound({ group: '', resource: 'nodes' }, name);
       return s.storage.get(s.key('', name));
     }, kubeletClientTls(opts), (m) => logLine(0, m));
+  const metrics = setupBuiltinMetrics(storeFor, nodes, opts.metricsCacheTtlMs);
   const api = new ApiHandler({ storeFor, nodes, ...(signer ? { signer } : {}), reviews: reviewHandlers(auth) });
   const discovery = new Discovery(kinds);
   const openapi = new OpenAPIService(kinds);
@@ -363,7 +368,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   }
   const openapiV2 = new OpenAPIV2Service(kinds);
 
-  const remoteGroups = () => aggregation?.aggregator.remoteGroups() ?? [];
+  const remoteGroups = () => metrics.withGroup(aggregation?.aggregator.remoteGroups() ?? []);
   let ready = false;
 
   let serverAddress = `${opts.bindAddress}:${opts.port}`;
@@ -490,13 +495,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     }
     if (segs[0] === 'apis' && segs.length === 3) {
       getOnly();
-      const list = discovery.resourceList(segs[1]!, segs[2]!);
+      const list = discovery.resourceList(segs[1]!, segs[2]!) ?? (p === `/apis/${metricsResourceList.groupVersion}` ? metricsResourceList : undefined);
       if (!list) throw errors.pathNotFound();
       return writeJson(res, 200, list);
     }
     const info = resourceInfo;
     if (!info) throw errors.pathNotFound();
     setInfo(info);
+    if (info.group === METRICS_GROUP) {
+      getOnly();
+      return writeJson(res, 200, await metrics.api.get({ ...info, query: url.searchParams }));
+    }
     await api.handle(req, res, info, url.searchParams);
   }
 
