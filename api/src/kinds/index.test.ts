@@ -176,7 +176,7 @@ describe('allKinds', () => {
 
   it('puts the workload kinds in category all', () => {
     const all = allKinds.filter((k) => k.categories.includes('all')).map((k) => k.plural).sort();
-    expect(all).toEqual(['cronjobs', 'daemonsets', 'deployments', 'jobs', 'pods', 'replicasets', 'replicationcontrollers', 'services', 'statefulsets']);
+    expect(all).toEqual(['cronjobs', 'daemonsets', 'deployments', 'horizontalpodautoscalers', 'jobs', 'pods', 'replicasets', 'replicationcontrollers', 'services', 'statefulsets']);
   });
 });
 

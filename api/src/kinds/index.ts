@@ -16,6 +16,7 @@ import { BindingKind } from './core/binding';
 import { EndpointSliceKind } from './discovery/endpointslice';
 import { DeploymentKind } from './apps/deployment';
 import { ReplicaSetKind } from './apps/replicaset';
+import { HorizontalPodAutoscalerKind } from './autoscaling/horizontalpodautoscaler';
 import { DaemonSetKind } from './apps/daemonset';
 import { StatefulSetKind } from './apps/statefulset';
 import { JobKind } from './batch/job';
@@ -75,6 +76,7 @@ export * from './rbac/rolebinding';
 export * from './rbac/aggregate';
 export * from './scheduling/priorityclass';
 export * from './autoscaling/scale';
+export * from './autoscaling/horizontalpodautoscaler';
 export * from './apps/controllerrevision';
 export * from './core/podtemplate';
 export * from './core/persistentvolumeclaim';
@@ -111,6 +113,7 @@ export const allKinds: KindDef[] = [
   ReplicaSetKind,
   DaemonSetKind,
   StatefulSetKind,
+  HorizontalPodAutoscalerKind,
   JobKind,
   CronJobKind,
   LeaseKind,
