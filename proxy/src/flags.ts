@@ -19,6 +19,7 @@ export const proxyFlagSpecs: Record<string, FlagSpec> = {
   'cluster-dns-bind-address': { type: 'string', default: '', help: 'also serve cluster DNS on this IP (kts extension; empty disables)' },
   'cluster-dns-port': { type: 'int', default: 53, help: 'cluster DNS port' },
   'cluster-domain': { type: 'string', default: 'cluster.local', help: 'cluster DNS domain' },
+  'network-policy': { type: 'bool', default: true, help: 'enforce NetworkPolicies for this node\'s pods (iptables filter table; kts extension)' },
   v: { type: 'int', default: 0, help: 'log verbosity' },
   help: { type: 'bool', default: false, help: 'show this help' },
 };
@@ -40,6 +41,7 @@ export interface ProxyOptions {
   dnsBindAddress: string;
   dnsPort: number;
   clusterDomain: string;
+  networkPolicy: boolean;
   verbosity: number;
 }
 
@@ -75,6 +77,7 @@ export function parseProxyFlags(argv: string[]): ProxyOptions | undefined {
     dnsBindAddress: str(v['cluster-dns-bind-address']),
     dnsPort: num(v['cluster-dns-port']),
     clusterDomain: str(v['cluster-domain']),
+    networkPolicy: bool(v['network-policy']),
     verbosity: num(v.v),
   };
 }

@@ -5,4 +5,6 @@ export { ExecIptables, type IptablesRunner } from './iptables/runner';
 export { FakeIptables } from './iptables/fake-runner';
 export { buildRules } from './iptables/rules';
 export { ClusterZone } from './dns/zone';
+export { NetpolEnforcer, cleanupNetpol } from './netpol/enforcer';
+export { buildNetpolRules } from './netpol/rules';
 export { startDnsServer } from './dns/server';

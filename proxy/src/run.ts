@@ -14,6 +14,8 @@ import { startDnsServer, type DnsServer } from './dns/server';
 import { clientFilter } from './dns/clients';
 import { zoneSetService, zoneDeleteService, zoneSetSlice, zoneDeleteSlice } from './dns/feed';
 import { ensureKubeDnsService, publishDnsEndpoint } from './dns/publish';
+import { wireNetpol } from './netpol/wire';
+import type { NetpolEnforcer } from './netpol/enforcer';
 
 export interface ProxyDeps {
   runner?: IptablesRunner;
@@ -26,6 +28,7 @@ export interface ProxyDeps {
 
 export interface RunningProxy {
   proxier: IptablesProxier;
+  netpol?: NetpolEnforcer;
   zone?: ClusterZone;
   dns?: DnsServer;
   metricsUrl: string;
@@ -75,6 +78,8 @@ export async function startProxy(opts: ProxyOptions, signal: AbortSignal, deps: 
     onUpdate: (_o: ReadOnly<Endpoints>, e: ReadOnly<Endpoints>) => changed(tracker.setEndpoints(e)),
     onDelete: (e: ReadOnly<Endpoints>) => changed(tracker.deleteEndpoints(e)),
   });
+  // kts extension: NetworkPolicies enforced in this node's pod network (filter table, KTS-NETPOL).
+  const netpol = opts.networkPolicy ? wireNetpol(factory, runner, { nodeName: opts.hostname, minSyncPeriodMs: opts.minSyncPeriodMs, syncPeriodMs: opts.syncPeriodMs, log: (msg, kv) => log.v(2).info(msg, kv) }) : undefined;
   // The informers stop with the caller's signal, or on a failed start.
   const informersAC = new AbortController();
   const stopInformers = () => informersAC.abort();
@@ -94,6 +99,8 @@ export async function startProxy(opts: ProxyOptions, signal: AbortSignal, deps: 
     proxier.start();
     proxier.update(tracker.servicePorts(), []);
     await proxier.syncNow();
+    netpol?.start();
+    await netpol?.syncNow();
     log.info('proxy started', { node: opts.hostname, mode: opts.proxyMode, metrics: server.url });
     if (zone) {
       // answers pods (--cluster-cidr), the node and loopback only: REFUSED for anyone else reaching the port
@@ -106,6 +113,7 @@ export async function startProxy(opts: ProxyOptions, signal: AbortSignal, deps: 
   } catch (e) {
     // Release what started so far: a failed start leaves no listener or timer behind.
     proxier.dispose();
+    netpol?.dispose();
     stopInformers();
     await factory.shutdown();
     await dns?.close();
@@ -116,12 +124,13 @@ export async function startProxy(opts: ProxyOptions, signal: AbortSignal, deps: 
   const done = (async () => {
     if (!signal.aborted) await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
     proxier.dispose();
+    netpol?.dispose();
     await factory.shutdown();
     await dns?.close();
     await server.close();
     log.info('proxy stopped');
   })();
-  return { proxier, zone, dns, metricsUrl: server.url, done };
+  return { proxier, netpol, zone, dns, metricsUrl: server.url, done };
 }
 
 /** The `kts proxy` entry point: runs until the signal aborts; with --cleanup removes its rules and returns. */

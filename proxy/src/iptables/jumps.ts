@@ -1,5 +1,6 @@
 // The jump rules from the built-in chains into kube-proxy's chains, as kube-proxy installs them.
 import type { IptablesRunner, Table } from './runner';
+import { cleanupNetpol } from '../netpol/enforcer';
 
 export interface Jump {
   table: Table;
@@ -37,6 +38,7 @@ export async function ensureJumps(runner: IptablesRunner): Promise<void> {
 
 /** `kts proxy --cleanup`: remove every jump and every chain the proxy owns. */
 export async function cleanupAll(runner: IptablesRunner): Promise<void> {
+  await cleanupNetpol(runner);
   for (const j of jumps) await runner.deleteRule(j.table, j.chain, j.args);
   for (const t of ['nat', 'filter'] as Table[]) {
     const chains = (await runner.listChains(t)).filter((c) => c.startsWith('KUBE-'));
