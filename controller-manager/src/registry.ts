@@ -20,6 +20,7 @@ import { serviceAccountControllerDescriptor } from './controllers/serviceaccount
 import { podGCControllerDescriptor } from './controllers/podgc';
 import { clusterRoleAggregationControllerDescriptor } from './controllers/clusterroleaggregation';
 import { csrSigningControllerDescriptor, csrApprovingControllerDescriptor } from './controllers/certificates';
+import { horizontalPodAutoscalerControllerDescriptor } from './controllers/podautoscaler';
 
 export interface ControllerDescriptor {
   /** Canonical name, e.g. "deployment-controller". */
@@ -53,6 +54,7 @@ export const controllerDescriptors: ControllerDescriptor[] = [
   clusterRoleAggregationControllerDescriptor,
   csrSigningControllerDescriptor,
   csrApprovingControllerDescriptor,
+  horizontalPodAutoscalerControllerDescriptor,
 ];
 
 /** Adds (or replaces, by name) a descriptor at runtime. */

@@ -23,6 +23,7 @@ export const controllerServiceAccounts: Readonly<Record<string, string>> = {
   'clusterrole-aggregation-controller': 'clusterrole-aggregation-controller',
   'certificatesigningrequest-signing-controller': 'certificate-controller',
   'certificatesigningrequest-approving-controller': 'certificate-controller',
+  'horizontal-pod-autoscaler-controller': 'horizontal-pod-autoscaler',
 };
 
 /** The account a controller runs as; a controller missing from the table runs as an account named after it. */

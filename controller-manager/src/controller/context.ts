@@ -31,6 +31,10 @@ export interface ControllerManagerOptions {
   clusterSigningKeyFile: string;
   /** the longest validity the signer gives a certificate (a CSR's spec.expirationSeconds may ask for less) */
   clusterSigningDurationMs: number;
+  /** --horizontal-pod-autoscaler-sync-period, --horizontal-pod-autoscaler-downscale-stabilization, --concurrent-horizontal-pod-autoscaler-syncs */
+  horizontalPodAutoscalerSyncPeriodMs: number;
+  horizontalPodAutoscalerDownscaleStabilizationMs: number;
+  concurrentHorizontalPodAutoscalerSyncs: number;
 }
 
 export interface ControllerContext {
@@ -47,6 +51,9 @@ export interface ControllerContext {
 
 export const defaultControllerManagerOptions: ControllerManagerOptions = {
   concurrentDeploymentSyncs: 5,
+  horizontalPodAutoscalerSyncPeriodMs: 15_000,
+  horizontalPodAutoscalerDownscaleStabilizationMs: 300_000,
+  concurrentHorizontalPodAutoscalerSyncs: 5,
   concurrentReplicaSetSyncs: 5,
   concurrentRCSyncs: 5,
   concurrentDaemonSetSyncs: 2,
