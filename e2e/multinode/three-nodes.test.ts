@@ -122,14 +122,17 @@ describe('kts up --nodes 3', () => {
     // the Service (by DNS name) reaches pods on more than one node — once every node's proxy has programmed it and
     // cluster DNS knows the name: wait for that, not for luck
     const seen = new Set<string>();
+    let lastError = '';
     await until(() => {
       try {
         const node = ready.find((p) => p.name === httpFrom(from!.name, 'web', 80))?.node;
         if (node) seen.add(node);
-      } catch {
-        /* not programmed yet */
+      } catch (e) {
+        lastError = (e as Error).message; // not programmed yet
       }
-      return seen.size >= 2 ? true : undefined;
+      if (seen.size >= 2) return true;
+      if (lastError) throw new Error(`seen ${[...seen].join(',') || 'none'}; last error: ${lastError}`);
+      return undefined;
     }, 60_000, 'the web Service reaching pods on two nodes');
     expect(seen.size).toBeGreaterThanOrEqual(2);
   }, 240_000);

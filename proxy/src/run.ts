@@ -1,6 +1,6 @@
 // `kts proxy`: watches Services and EndpointSlices (falling back to Endpoints) and keeps this node's iptables
 // rules in step, like kube-proxy in iptables mode; optionally serves cluster DNS from the same caches.
-import { ServiceKind, EndpointSliceKind, EndpointsKind, type Service, type EndpointSlice, type Endpoints, type ReadOnly } from '@kubets/api';
+import { ServiceKind, EndpointSliceKind, EndpointsKind, NodeKind, type Service, type EndpointSlice, type Endpoints, type ReadOnly } from '@kubets/api';
 import { RestClient, SharedInformerFactory, loadKubeconfig, createLogger, startComponentServer, newComponentRegistry, type KubeClient, type Logger } from '@kubets/client';
 import type { ProxyOptions } from './flags';
 import { ExecIptables, type IptablesRunner } from './iptables/runner';
@@ -73,6 +73,7 @@ export async function startProxy(opts: ProxyOptions, signal: AbortSignal, deps: 
     onUpdate: (_o: ReadOnly<EndpointSlice>, s: ReadOnly<EndpointSlice>) => (changed(tracker.setSlice(s)), zone && zoneSetSlice(zone, s)),
     onDelete: (s: ReadOnly<EndpointSlice>) => (changed(tracker.deleteSlice(s)), zone && zoneDeleteSlice(zone, s)),
   });
+  const nodeInformer = zone ? factory.informerFor(NodeKind) : undefined;
   factory.informerFor(EndpointsKind).addEventHandler({
     onAdd: (e: ReadOnly<Endpoints>) => changed(tracker.setEndpoints(e)),
     onUpdate: (_o: ReadOnly<Endpoints>, e: ReadOnly<Endpoints>) => changed(tracker.setEndpoints(e)),
@@ -105,7 +106,10 @@ export async function startProxy(opts: ProxyOptions, signal: AbortSignal, deps: 
     if (zone) {
       // answers pods (--cluster-cidr), the node and loopback only: REFUSED for anyone else reaching the port
       if (!opts.clusterCIDR) log.warn('cluster DNS without --cluster-cidr: pods get REFUSED; only the node and loopback are answered');
-      dns = await startDnsServer({ address: opts.dnsBindAddress, port: opts.dnsPort, zone, clients: clientFilter(opts.clusterCIDR), log: (m, kv) => log.warn(m, kv) });
+      // ... and the cluster's other nodes: a pod's query DNATed to this node's DNS from another node arrives
+      // masqueraded to that node's address
+      const peers = () => nodeInformer?.lister.list().flatMap((n) => (n.status?.addresses ?? []).map((x) => x.address)) ?? [];
+      dns = await startDnsServer({ address: opts.dnsBindAddress, port: opts.dnsPort, zone, clients: clientFilter(opts.clusterCIDR, undefined, undefined, undefined, peers), log: (m, kv) => log.warn(m, kv) });
       await ensureKubeDnsService(client, deps.dnsServiceIP ?? '10.96.0.10');
       await publishDnsEndpoint(client, opts.hostname, opts.dnsBindAddress, dns.port);
       log.info('cluster DNS serving', { address: opts.dnsBindAddress, port: dns.port, domain: opts.clusterDomain });

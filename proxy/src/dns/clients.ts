@@ -1,4 +1,5 @@
-// Who may use the cluster DNS server: pods (the cluster CIDRs), the node itself (its own addresses, loopback).
+// Who may use the cluster DNS server: pods (the cluster CIDRs), the node itself (its own addresses, loopback) and
+// the cluster's other nodes (their pods' queries arrive masqueraded to the node address).
 // Anyone else reaching the node's DNS port gets REFUSED, so the node is not an open resolver for the network.
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -36,7 +37,7 @@ export function parseCIDRs(list: string): Array<{ address: string; prefix: numbe
  * Allows the given CIDRs, loopback and the node's own addresses. Node addresses are re-read at most every
  * `refreshMs` (interfaces come and go: the pod bridge is created after the proxy starts).
  */
-export function clientFilter(cidrs: string, nodeAddresses: () => string[] = localAddresses, refreshMs = 10_000, now: () => number = Date.now): ClientFilter {
+export function clientFilter(cidrs: string, nodeAddresses: () => string[] = localAddresses, refreshMs = 10_000, now: () => number = Date.now, peers: () => Iterable<string> = () => []): ClientFilter {
   const pods = new net.BlockList();
   for (const c of parseCIDRs(cidrs)) pods.addSubnet(c.address, c.prefix, c.type);
   pods.addSubnet('127.0.0.0', 8, 'ipv4');
@@ -49,8 +50,10 @@ export function clientFilter(cidrs: string, nodeAddresses: () => string[] = loca
       const type = family(address);
       if (!type) return false;
       if (pods.check(address, type)) return true;
-      if (now() - readAt > refreshMs) {
-        own = new Set(nodeAddresses().map(unmapV4));
+      // re-read when stale, or at once for an unknown address (a node that joined a moment ago); at most every
+      // second for unknowns, so a flood of strangers costs little
+      if (now() - readAt > refreshMs || now() - readAt > 1000) {
+        own = new Set([...nodeAddresses(), ...peers()].map(unmapV4));
         readAt = now();
       }
       return own.has(address);
