@@ -21,6 +21,7 @@ const commitOf = (dir) => git(dir, 'rev-parse', 'HEAD').trim();
 const PACKAGES = [
   ...['core', 'apps', 'batch', 'coordination', 'discovery', 'networking', 'policy', 'rbac', 'scheduling', 'autoscaling', 'authentication', 'authorization', 'certificates', 'admissionregistration', 'storage'].map((g) => ({ dir: apiGit, path: `${g}/v1`, prefix: `io.k8s.api.${g}.v1`, pkg: `${g}v1` })),
   { dir: apiGit, path: 'authentication/v1beta1', prefix: 'io.k8s.api.authentication.v1beta1', pkg: 'authenticationv1beta1' },
+  { dir: apiGit, path: 'autoscaling/v2', prefix: 'io.k8s.api.autoscaling.v2', pkg: 'autoscalingv2' },
   { dir: aggregatorGit, path: 'pkg/apis/apiregistration/v1', prefix: 'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1', pkg: 'apiregistrationv1' },
   // alpha types that v1 structs point to (pointer fields, so never set by kubets)
   { dir: apiGit, path: 'scheduling/v1alpha3', prefix: 'io.k8s.api.scheduling.v1alpha3', pkg: 'schedulingv1alpha3' },

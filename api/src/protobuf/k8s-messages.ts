@@ -485,6 +485,133 @@ export const k8sMessages: MessageTable = {
     replicas: [1, 'int32'],
     selector: [2, 'string', 'omit'],
   },
+  'io.k8s.api.autoscaling.v2.ContainerResourceMetricSource': {
+    name: [1, 'string'],
+    target: [2, 'io.k8s.api.autoscaling.v2.MetricTarget'],
+    container: [3, 'string'],
+  },
+  'io.k8s.api.autoscaling.v2.ContainerResourceMetricStatus': {
+    name: [1, 'string'],
+    current: [2, 'io.k8s.api.autoscaling.v2.MetricValueStatus'],
+    container: [3, 'string'],
+  },
+  'io.k8s.api.autoscaling.v2.CrossVersionObjectReference': {
+    kind: [1, 'string'],
+    name: [2, 'string'],
+    apiVersion: [3, 'string', 'omit'],
+  },
+  'io.k8s.api.autoscaling.v2.ExternalMetricSource': {
+    metric: [1, 'io.k8s.api.autoscaling.v2.MetricIdentifier'],
+    target: [2, 'io.k8s.api.autoscaling.v2.MetricTarget'],
+  },
+  'io.k8s.api.autoscaling.v2.ExternalMetricStatus': {
+    metric: [1, 'io.k8s.api.autoscaling.v2.MetricIdentifier'],
+    current: [2, 'io.k8s.api.autoscaling.v2.MetricValueStatus'],
+  },
+  'io.k8s.api.autoscaling.v2.HPAScalingPolicy': {
+    type: [1, 'string'],
+    value: [2, 'int32'],
+    periodSeconds: [3, 'int32'],
+  },
+  'io.k8s.api.autoscaling.v2.HPAScalingRules': {
+    stabilizationWindowSeconds: [3, 'int32', 'ptr omit'],
+    selectPolicy: [1, 'string', 'ptr omit'],
+    policies: [2, 'io.k8s.api.autoscaling.v2.HPAScalingPolicy', 'rep omit'],
+    tolerance: [4, 'Quantity', 'ptr omit'],
+  },
+  'io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler': {
+    metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
+    spec: [2, 'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec', 'omit'],
+    status: [3, 'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus', 'omit'],
+  },
+  'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior': {
+    scaleUp: [1, 'io.k8s.api.autoscaling.v2.HPAScalingRules', 'ptr omit'],
+    scaleDown: [2, 'io.k8s.api.autoscaling.v2.HPAScalingRules', 'ptr omit'],
+  },
+  'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerCondition': {
+    type: [1, 'string'],
+    status: [2, 'string'],
+    lastTransitionTime: [3, 'Time', 'omit'],
+    reason: [4, 'string', 'omit'],
+    message: [5, 'string', 'omit'],
+    observedGeneration: [6, 'int64', 'ptr omit'],
+  },
+  'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerList': {
+    metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta', 'omit'],
+    items: [2, 'io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler', 'rep'],
+  },
+  'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec': {
+    scaleTargetRef: [1, 'io.k8s.api.autoscaling.v2.CrossVersionObjectReference'],
+    minReplicas: [2, 'int32', 'ptr omit'],
+    maxReplicas: [3, 'int32'],
+    metrics: [4, 'io.k8s.api.autoscaling.v2.MetricSpec', 'rep omit'],
+    behavior: [5, 'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerBehavior', 'ptr omit'],
+  },
+  'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus': {
+    observedGeneration: [1, 'int64', 'ptr omit'],
+    lastScaleTime: [2, 'Time', 'ptr omit'],
+    currentReplicas: [3, 'int32', 'omit'],
+    desiredReplicas: [4, 'int32'],
+    currentMetrics: [5, 'io.k8s.api.autoscaling.v2.MetricStatus', 'rep'],
+    conditions: [6, 'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerCondition', 'rep omit'],
+  },
+  'io.k8s.api.autoscaling.v2.MetricIdentifier': {
+    name: [1, 'string'],
+    selector: [2, 'io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector', 'ptr omit'],
+  },
+  'io.k8s.api.autoscaling.v2.MetricSpec': {
+    type: [1, 'string'],
+    object: [2, 'io.k8s.api.autoscaling.v2.ObjectMetricSource', 'ptr omit'],
+    pods: [3, 'io.k8s.api.autoscaling.v2.PodsMetricSource', 'ptr omit'],
+    resource: [4, 'io.k8s.api.autoscaling.v2.ResourceMetricSource', 'ptr omit'],
+    containerResource: [7, 'io.k8s.api.autoscaling.v2.ContainerResourceMetricSource', 'ptr omit'],
+    external: [5, 'io.k8s.api.autoscaling.v2.ExternalMetricSource', 'ptr omit'],
+  },
+  'io.k8s.api.autoscaling.v2.MetricStatus': {
+    type: [1, 'string'],
+    object: [2, 'io.k8s.api.autoscaling.v2.ObjectMetricStatus', 'ptr omit'],
+    pods: [3, 'io.k8s.api.autoscaling.v2.PodsMetricStatus', 'ptr omit'],
+    resource: [4, 'io.k8s.api.autoscaling.v2.ResourceMetricStatus', 'ptr omit'],
+    containerResource: [7, 'io.k8s.api.autoscaling.v2.ContainerResourceMetricStatus', 'ptr omit'],
+    external: [5, 'io.k8s.api.autoscaling.v2.ExternalMetricStatus', 'ptr omit'],
+  },
+  'io.k8s.api.autoscaling.v2.MetricTarget': {
+    type: [1, 'string'],
+    value: [2, 'Quantity', 'ptr omit'],
+    averageValue: [3, 'Quantity', 'ptr omit'],
+    averageUtilization: [4, 'int32', 'ptr omit'],
+  },
+  'io.k8s.api.autoscaling.v2.MetricValueStatus': {
+    value: [1, 'Quantity', 'ptr omit'],
+    averageValue: [2, 'Quantity', 'ptr omit'],
+    averageUtilization: [3, 'int32', 'ptr omit'],
+  },
+  'io.k8s.api.autoscaling.v2.ObjectMetricSource': {
+    describedObject: [1, 'io.k8s.api.autoscaling.v2.CrossVersionObjectReference'],
+    target: [2, 'io.k8s.api.autoscaling.v2.MetricTarget'],
+    metric: [3, 'io.k8s.api.autoscaling.v2.MetricIdentifier'],
+  },
+  'io.k8s.api.autoscaling.v2.ObjectMetricStatus': {
+    metric: [1, 'io.k8s.api.autoscaling.v2.MetricIdentifier'],
+    current: [2, 'io.k8s.api.autoscaling.v2.MetricValueStatus'],
+    describedObject: [3, 'io.k8s.api.autoscaling.v2.CrossVersionObjectReference'],
+  },
+  'io.k8s.api.autoscaling.v2.PodsMetricSource': {
+    metric: [1, 'io.k8s.api.autoscaling.v2.MetricIdentifier'],
+    target: [2, 'io.k8s.api.autoscaling.v2.MetricTarget'],
+  },
+  'io.k8s.api.autoscaling.v2.PodsMetricStatus': {
+    metric: [1, 'io.k8s.api.autoscaling.v2.MetricIdentifier'],
+    current: [2, 'io.k8s.api.autoscaling.v2.MetricValueStatus'],
+  },
+  'io.k8s.api.autoscaling.v2.ResourceMetricSource': {
+    name: [1, 'string'],
+    target: [2, 'io.k8s.api.autoscaling.v2.MetricTarget'],
+  },
+  'io.k8s.api.autoscaling.v2.ResourceMetricStatus': {
+    name: [1, 'string'],
+    current: [2, 'io.k8s.api.autoscaling.v2.MetricValueStatus'],
+  },
   'io.k8s.api.batch.v1.CronJob': {
     metadata: [1, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta', 'omit'],
     spec: [2, 'io.k8s.api.batch.v1.CronJobSpec', 'omit'],

@@ -27,6 +27,8 @@ describe('kind schemas against Kubernetes protobuf field numbers', () => {
   it('lists the Kubernetes fields kubets does not model (a request setting one is refused)', () => {
     expect(report.kubetsLacks.sort()).toEqual([
       'io.k8s.api.authentication.v1.TokenRequestSpec.attestations',
+      'io.k8s.api.autoscaling.v2.HPAScalingRules.tolerance',
+      'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerCondition.observedGeneration',
       'io.k8s.api.authorization.v1.ResourceAttributes.fieldSelector',
       'io.k8s.api.authorization.v1.ResourceAttributes.labelSelector',
       'io.k8s.api.batch.v1.JobSpec.scheduling',
