@@ -27,10 +27,10 @@ describe('kind schemas against Kubernetes protobuf field numbers', () => {
   it('lists the Kubernetes fields kubets does not model (a request setting one is refused)', () => {
     expect(report.kubetsLacks.sort()).toEqual([
       'io.k8s.api.authentication.v1.TokenRequestSpec.attestations',
-      'io.k8s.api.autoscaling.v2.HPAScalingRules.tolerance',
-      'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerCondition.observedGeneration',
       'io.k8s.api.authorization.v1.ResourceAttributes.fieldSelector',
       'io.k8s.api.authorization.v1.ResourceAttributes.labelSelector',
+      'io.k8s.api.autoscaling.v2.HPAScalingRules.tolerance',
+      'io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerCondition.observedGeneration',
       'io.k8s.api.batch.v1.JobSpec.scheduling',
       'io.k8s.api.core.v1.ClusterTrustBundleProjection.user',
       'io.k8s.api.core.v1.ConfigMapVolumeSource.defaultUser',
