@@ -38,6 +38,9 @@ export interface ApiServerFlags {
   auditLogMaxBackup: number;
   auditLogMaxAge: number;
   admissionControlConfigFile?: string;
+  etcdCAFile?: string;
+  etcdCertFile?: string;
+  etcdKeyFile?: string;
   requestheaderClientCAFile?: string;
   proxyClientCertFile?: string;
   proxyClientKeyFile?: string;
@@ -46,6 +49,9 @@ export interface ApiServerFlags {
 
 export const apiServerFlagSpecs: Record<string, FlagSpec> = {
   'etcd-servers': { type: 'list', default: ['http://127.0.0.1:2379'], help: 'List of etcd servers to connect with (scheme://ip:port), comma separated.' },
+  'etcd-cafile': { type: 'string', help: 'SSL Certificate Authority file used to secure etcd communication.' },
+  'etcd-certfile': { type: 'string', help: 'SSL certification file used to secure etcd communication.' },
+  'etcd-keyfile': { type: 'string', help: 'SSL key file used to secure etcd communication.' },
   'etcd-prefix': { type: 'string', default: '/registry', help: 'The prefix to prepend to all resource paths in etcd.' },
   'etcd-compaction-interval': { type: 'duration', default: '5m', help: 'The interval of compaction requests. If 0, the compaction request from apiserver is disabled.' },
   'bind-address': { type: 'string', default: '127.0.0.1', help: 'The IP address on which to listen for the --secure-port port.' },
@@ -111,6 +117,8 @@ export function parseApiServerFlags(argv: string[]): ApiServerFlags {
   if (args.length) throw new Error(`unexpected argument "${args[0]}"`);
   const opt = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const port = lastOf(argv, values, ['secure-port', 'port']) ?? values['secure-port'];
+  const tlsOnly = (values['etcd-certfile'] === undefined) !== (values['etcd-keyfile'] === undefined);
+  if (tlsOnly) throw new Error('--etcd-certfile and --etcd-keyfile must be given together');
   const f: ApiServerFlags = {
     etcdServers: (values['etcd-servers'] as string[]).map((s) => s.trim()).filter(Boolean),
     etcdPrefix: str(values['etcd-prefix']),
@@ -157,6 +165,9 @@ export function parseApiServerFlags(argv: string[]): ApiServerFlags {
     ['audit-policy-file', 'auditPolicyFile'],
     ['audit-log-path', 'auditLogPath'],
     ['admission-control-config-file', 'admissionControlConfigFile'],
+    ['etcd-cafile', 'etcdCAFile'],
+    ['etcd-certfile', 'etcdCertFile'],
+    ['etcd-keyfile', 'etcdKeyFile'],
     ['requestheader-client-ca-file', 'requestheaderClientCAFile'],
     ['proxy-client-cert-file', 'proxyClientCertFile'],
     ['proxy-client-key-file', 'proxyClientKeyFile'],

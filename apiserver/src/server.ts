@@ -111,6 +111,10 @@ export interface ApiServerOptions {
   auditLogMaxSize?: number;
   auditLogMaxBackup?: number;
   auditLogMaxAge?: number;
+  /** --etcd-cafile, --etcd-certfile, --etcd-keyfile: TLS to an external etcd */
+  etcdCAFile?: string;
+  etcdCertFile?: string;
+  etcdKeyFile?: string;
   /** --admission-control-config-file (AdmissionConfiguration: PodSecurity defaults and exemptions) */
   admissionControlConfigFile?: string;
   /** --requestheader-client-ca-file, --proxy-client-cert-file, --proxy-client-key-file, --requestheader-allowed-names
@@ -166,7 +170,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       ? new ReloadingEncryptionConfig(opts.encryptionProviderConfig, { onError: (e) => logError('encryption config reload failed', e), onReload: (c) => logLine(0, 'encryption config reloaded', { hash: c.hash }) })
       : loadEncryptionConfig(opts.encryptionProviderConfig)
     : undefined;
-  const storage: Storage = opts.storage ?? new EtcdStorage({ hosts: opts.etcdServers, pathPrefix: prefix, ...(encryption ? { encryption } : {}) });
+  const etcdTls = opts.etcdCAFile
+    ? { ca: fs.readFileSync(opts.etcdCAFile), ...(opts.etcdCertFile && opts.etcdKeyFile ? { cert: fs.readFileSync(opts.etcdCertFile), key: fs.readFileSync(opts.etcdKeyFile) } : {}) }
+    : undefined;
+  const storage: Storage = opts.storage ?? new EtcdStorage({ hosts: opts.etcdServers, pathPrefix: prefix, ...(encryption ? { encryption } : {}), ...(etcdTls ? { tls: etcdTls } : {}) });
   const audit = opts.auditPolicyFile && opts.auditLogPath
     ? new AuditLogger({ policy: loadAuditPolicy(opts.auditPolicyFile), path: opts.auditLogPath, ...(opts.auditLogMaxSize ? { maxSizeMB: opts.auditLogMaxSize } : {}), ...(opts.auditLogMaxBackup !== undefined ? { maxBackups: opts.auditLogMaxBackup } : {}), ...(opts.auditLogMaxAge !== undefined ? { maxAgeDays: opts.auditLogMaxAge } : {}), onError: (e) => logError('audit log write failed', e) })
     : undefined;

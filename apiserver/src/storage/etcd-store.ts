@@ -28,6 +28,8 @@ import { WatchQueue } from './watch-queue';
 export interface EtcdStorageOptions {
   /** etcd endpoints, e.g. "http://127.0.0.1:2379". Ignored when client is given. */
   hosts?: string | string[];
+  /** TLS to etcd (--etcd-cafile, --etcd-certfile, --etcd-keyfile): PEM contents. */
+  tls?: { ca: Buffer; cert?: Buffer; key?: Buffer };
   /** A shared client. EtcdStorage closes it on close() only if it created it (or ownsClient is true). */
   client?: Etcd3;
   ownsClient?: boolean;
@@ -74,7 +76,8 @@ export class EtcdStorage implements Storage {
     } else {
       if (!opts.hosts) throw new Error('EtcdStorage needs hosts or client');
       // gRPC's default 4 MiB receive limit would fail unpaginated lists of large resources (watch-cache reloads).
-      this.client = new Etcd3({ hosts: opts.hosts, grpcOptions: { 'grpc.max_receive_message_length': -1 } });
+      const credentials = opts.tls ? { rootCertificate: opts.tls.ca, ...(opts.tls.cert && opts.tls.key ? { certChain: opts.tls.cert, privateKey: opts.tls.key } : {}) } : undefined;
+      this.client = new Etcd3({ hosts: opts.hosts, grpcOptions: { 'grpc.max_receive_message_length': -1 }, ...(credentials ? { credentials } : {}) });
       this.ownsClient = true;
     }
     this.metrics = etcdMetrics(opts.registry);
