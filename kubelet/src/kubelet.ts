@@ -329,7 +329,9 @@ export async function startKubelet(opts: KubeletOptions, signal: AbortSignal, ex
   let synced = false;
   void waitForCacheSync(informerAC.signal, podInf, svcInf).then((ok) => {
     synced = ok;
-    if (ok) void podsGate.then(() => workers.startPleg(opts.plegRelistPeriodMs, () => synced));
+    // Orphan cleanup (in the PLEG) may only start once every pod of the initial list has reached the pod workers:
+    // an upsert waits for its Secrets/ConfigMaps, and a sandbox whose pod is still waiting is not an orphan.
+    if (ok) void podsGate.then(() => Promise.all([...podChains.values()])).then(() => workers.startPleg(opts.plegRelistPeriodMs, () => synced));
   });
 
   // --- eviction ---
