@@ -51,6 +51,9 @@ export async function agent(argv: string[], signal: AbortSignal): Promise<number
   if (signal.aborted) return 0;
 
   // the cluster's CIDRs never follow the default route out: what no pod route takes ends on an empty bridge
+  // a fresh machine gets runc, conmon, the CNI plugins … first (as root, with apt)
+  const { ensurePackages, nodeRequirements } = await import('../up/prereqs');
+  ensurePackages(nodeRequirements, (m) => log(m));
   const { applyClusterGuard } = await import('../up/guard');
   const guard = applyClusterGuard([str(values['service-cidr']), str(values['cluster-cidr'])]);
   const { startKubelet, parseKubeletFlags, startRuntime, connectCri } = await import('@kubets/kubelet');

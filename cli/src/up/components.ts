@@ -157,6 +157,8 @@ export const startNode: ComponentStarter = async (ctx) => {
     for (const u of undo.reverse()) await u();
   };
   try {
+    const { ensurePackages, nodeRequirements } = await import('./prereqs');
+    ensurePackages(nodeRequirements, (m) => ctx.progress.info(`  ${m}`));
     const guard = await ctx.progress.step('network guard for the cluster CIDRs', async () => applyClusterGuard([ctx.serviceCIDR, ctx.clusterCIDR]), (g) => (g.added.length ? g.added.join(', ') : 'already routed'));
     undo.push(() => guard.remove());
     // The runtime runs beside the kubelet (not inside it), so pods can be removed after the kubelet has stopped.

@@ -9,7 +9,19 @@ export interface Requirement {
 
 export const etcdRequirement: Requirement = { binary: 'etcd', pkg: 'etcd-server' };
 
+/** What a node needs (runc, conmon, the CNI plugins, iptables, ip, and busybox for the built-in images): `kts up`
+ * installs them on a fresh machine, as deploy/install-deps.sh does for the tests. */
+export const nodeRequirements: Requirement[] = [
+  { binary: 'runc', pkg: 'runc' },
+  { binary: 'conmon', pkg: 'conmon' },
+  { binary: '/usr/lib/cni/bridge', pkg: 'containernetworking-plugins' },
+  { binary: 'iptables', pkg: 'iptables' },
+  { binary: 'ip', pkg: 'iproute2' },
+  { binary: 'busybox', pkg: 'busybox-static' },
+];
+
 export function which(binary: string): string | undefined {
+  if (binary.startsWith('/')) return existsSync(binary) ? binary : undefined;
   for (const dir of (process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin').split(':')) {
     const p = `${dir}/${binary}`;
     if (existsSync(p)) return p;
