@@ -41,7 +41,8 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     conns.clear();
   };
   return {
-    url: `http://127.0.0.1:${port}`,
+    // the API server speaks TLS end to end through this byte-level proxy
+    url: `https://127.0.0.1:${port}`,
     block() {
       blocked = true;
       dropAll();
