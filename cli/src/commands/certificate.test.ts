@@ -29,3 +29,24 @@ it('lists every certificate and rotates the control-plane ones (not the CA), upd
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }, 30_000);
+
+it('kts status names the data dir, whether kts up runs, the API server, and every certificate', async () => {
+  const { status } = await import('./status');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kts-status-'));
+  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    const pki = await ensureClusterPki(dir, { hosts: [] });
+    const admin = pki.client('admin');
+    writeKubeconfig(path.join(dir, 'kubeconfig'), { server: 'https://127.0.0.1:6443', ca: pki.ca.certPem, clientCert: admin.certPem, clientKey: admin.keyPem });
+    fs.writeFileSync(path.join(dir, 'kts.pid'), String(process.pid));
+    expect(status([`--data-dir=${dir}`])).toBe(0);
+    const out = log.mock.calls.map((c) => String(c[0])).join('\n');
+    expect(out).toContain(`kts up:     running (pid ${process.pid})`);
+    expect(out).toContain('API server: https://127.0.0.1:6443');
+    expect(out).toMatch(/tls\/ca\.crt\s+/);
+    expect(out).toMatch(/tls\/admin\.crt\s+kts-admin/);
+  } finally {
+    log.mockRestore();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -47,7 +47,8 @@ function residual(ms: number): string {
   return h >= 1 ? `${h}h` : `${Math.max(1, Math.floor(ms / 60_000))}m`;
 }
 
-function list(dataDir: string): number {
+/** Every certificate under the data dir with its subject and expiry (also part of `kts status`). */
+export function list(dataDir: string): number {
   const rows = [['CERTIFICATE', 'SUBJECT', 'EXPIRES', 'RESIDUAL TIME']];
   for (const f of findCertificates(dataDir)) {
     try {
