@@ -1,8 +1,8 @@
-// The API server: storage + watch caches + per-kind stores behind a node:https server (our own path parsing
-// for the REST tree). Every request is authenticated and authorized before it reaches a handler.
+// The API server: storage + watch caches + per-kind stores behind a node:http2 secure server (h2 or HTTP/1.1 by
+// ALPN; our own path parsing for the REST tree). Every request is authenticated and authorized before it reaches a handler.
 import * as http from 'node:http';
-import * as https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import * as http2 from 'node:http2';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { allKinds, errors, type KindDef } from '@kubets/api';
 import type { Storage } from './storage/interface';
@@ -38,6 +38,7 @@ import { publishRootCA, publishRootCAEverywhere } from './bootstrap/root-ca';
 import { reloadServingCertOnChange } from './http/serving-cert-reload';
 import { createTokenVerifier } from '@kubets/client';
 import { loadServingTls, type ServingTlsOptions } from './http/tls';
+import { Http1ShapedRequest, Http1ShapedResponse, asNodeHttp, type AnyRequest, type AnyResponse } from './http/either-version';
 import { buildAuth, parseAuthorizationModes, type Auth } from './auth/setup';
 import { authenticate, authorize, attributesOf } from './auth/filter';
 import { LocalInformer } from './auth/local-informer';
@@ -380,7 +381,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
 
   let serverAddress = `${opts.bindAddress}:${opts.port}`;
 
-  async function dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async function dispatch(anyReq: AnyRequest, anyRes: AnyResponse): Promise<void> {
+    const { req, res } = asNodeHttp(anyReq, anyRes);
     const started = process.hrtime.bigint();
     let info: RequestInfo | undefined;
     let code = 200;
@@ -397,6 +399,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
         kubectlCommand: req.headers['kubectl-command'],
         kubectlSession: req.headers['kubectl-session'],
         resp: code,
+        protocol: `HTTP/${req.httpVersion}`,
       });
     });
     try {
@@ -541,35 +544,55 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     }
   }
 
-  // node:https without a framework: the REST tree does its own routing, and express's per-request wrapping was a
-  // measurable share of a create's CPU (bench/apiserver.bench.js). Client certificates are requested but not
-  // required: the x509 authenticator accepts only those the client CA verified (socket.authorized).
-  const server = https.createServer(
+  // node:http2 without a framework: the REST tree does its own routing, and express's per-request wrapping was a
+  // measurable share of a create's CPU (bench/apiserver.bench.js). ALPN offers h2 then http/1.1 (node's default
+  // order), as kube-apiserver: kubectl and client-go multiplex over one h2 connection; HTTP/1.1 clients and the
+  // exec/attach/port-forward upgrades (WebSocket, SPDY: HTTP/1.1 only) share the port through allowHTTP1.
+  // Client certificates are requested but not required: the x509 authenticator accepts only those the client CA
+  // verified (socket.authorized).
+  const server = http2.createSecureServer(
     {
       cert: tls.cert,
       key: tls.key,
       ...(tls.clientCaPem ? { ca: tls.clientCaPem, requestCert: true, rejectUnauthorized: false } : {}),
-      ALPNProtocols: ['http/1.1'],
+      allowHTTP1: true,
+      Http2ServerRequest: Http1ShapedRequest,
+      Http2ServerResponse: Http1ShapedResponse,
       minVersion: 'TLSv1.2',
     },
-    (req, res) => {
+    (req: AnyRequest, res: AnyResponse) => {
       void dispatch(req, res);
     },
   );
-  server.keepAliveTimeout = 65_000;
+  // read by node:http's connection handling of the HTTP/1.1 connections (the http2 server's types omit it)
+  Object.assign(server, { keepAliveTimeout: 65_000 });
   if (tls.certFiles) {
     const stopReload = reloadServingCertOnChange(tls.certFiles, tls.clientCaPem, server, (e) => (e ? logError('reloading the serving certificate failed', e) : logLine(1, 'reloaded the serving certificate', { file: tls.certFiles?.certFile })));
     server.once('close', stopReload);
   }
-  // Upgraded (exec/attach/portforward) sockets leave the HTTP server's bookkeeping: track them to end them on close.
-  const upgraded = new Set<Duplex>();
-  server.on('upgrade', (req, socket, head) => {
-    const d = socket as Duplex;
-    upgraded.add(d);
-    d.once('close', () => upgraded.delete(d));
-    void onUpgrade(req, d, head);
+  // The http2 server has no closeAllConnections: every TLS connection (HTTP/1.1 keep-alive, upgraded
+  // exec/attach/portforward streams, h2 sessions with open watches) is tracked so close ends them at once.
+  // A handshake that completes after close began (TLS 1.3 finishes server-side after the client's) is ended at once.
+  const connections = new Set<Socket>();
+  let closing = false;
+  server.on('secureConnection', (socket: Socket) => {
+    if (closing) {
+      socket.destroy();
+      return;
+    }
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
   });
-  server.on('clientError', (_e, socket) => {
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on('session', (session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
+  // HTTP/1.1 only (h2 has no Upgrade); node's HTTP/1.1 side of the http2 server emits it as node:http's does
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    void onUpgrade(req, socket, head);
+  });
+  server.on('clientError', (_e: Error, socket: Duplex) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
   await new Promise<void>((resolve, reject) => {
@@ -590,9 +613,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     closed = true;
     ready = false;
     await new Promise<void>((resolve) => {
+      closing = true;
       server.close(() => resolve());
-      server.closeAllConnections();
-      for (const u of upgraded) u.destroy();
+      for (const s of sessions) s.destroy();
+      for (const c of connections) c.destroy();
     });
     compactor?.stop?.();
     authAbort.abort();

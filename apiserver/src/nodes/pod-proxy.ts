@@ -7,6 +7,7 @@ import * as tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { errors, type KubeObject } from '@kubets/api';
 import type { KubeletLocation, NodeConnection } from './connection';
+import { responseHeaders } from '../http/either-version';
 
 /** TLS options for a kubelet: SNI only for names (an IP host is checked against the certificate's IP SANs). */
 function tlsOptions(loc: KubeletLocation): tls.ConnectionOptions {
@@ -51,7 +52,8 @@ export async function proxyPodLog(nodes: NodeConnection, pod: KubeObject, query:
     let responded = false;
     const onResponse = (up: http.IncomingMessage): void => {
       responded = true;
-      res.writeHead(up.statusCode ?? 500, { 'Content-Type': up.headers['content-type'] ?? 'text/plain', 'Transfer-Encoding': 'chunked' });
+      // responseHeaders: h2 frames the stream itself and refuses Transfer-Encoding
+      res.writeHead(up.statusCode ?? 500, responseHeaders(res, { 'Content-Type': up.headers['content-type'] ?? 'text/plain', 'Transfer-Encoding': 'chunked' }));
       res.flushHeaders();
       // pipe: each chunk the kubelet flushes goes out at once, with backpressure toward a slow reader.
       up.pipe(res);

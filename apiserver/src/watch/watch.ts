@@ -8,6 +8,7 @@ import { logError } from '../observability/log';
 import { wantsProtobuf } from '../encoding/response';
 import { watchFrame } from '../encoding/watch-frames';
 import { PROTOBUF_WATCH_CONTENT_TYPE } from '@kubets/proto';
+import { responseHeaders } from '../http/either-version';
 
 export interface WatchParams {
   namespace: string;
@@ -40,7 +41,8 @@ export async function serveWatch(store: ResourceStore, req: IncomingMessage, res
     allowBookmarks: p.allowBookmarks,
   });
   const pb = !p.table && wantsProtobuf(req.headers.accept);
-  res.writeHead(200, { 'Content-Type': pb ? PROTOBUF_WATCH_CONTENT_TYPE : 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked', 'X-Content-Type-Options': 'nosniff' });
+  // responseHeaders: h2 frames the stream itself and refuses Transfer-Encoding
+  res.writeHead(200, responseHeaders(res, { 'Content-Type': pb ? PROTOBUF_WATCH_CONTENT_TYPE : 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked', 'X-Content-Type-Options': 'nosniff' }));
   res.flushHeaders();
   let done = false;
   const finish = () => {
