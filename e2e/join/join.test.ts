@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { RestClient, loadKubeconfig } from '@kubets/client';
 import { NodeKind } from '@kubets/api';
 import { ktsCommand, spawnKts, type KtsProcess } from '../harness/kts';
+import { exited, sh, waitFor } from './helpers';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const n = 100 + (process.pid % 100); // 172.30.<n>.0/24 for the node network, 10.<n>.0.0/16 for pods
@@ -17,27 +18,6 @@ const hostIP = `172.30.${n}.1`;
 const nodeIP = `172.30.${n}.10`;
 const nodeName = `join-node-${n}`;
 
-function sh(cmd: string, args: string[]): void {
-  try {
-    execFileSync(cmd, args, { stdio: 'ignore' });
-  } catch {
-    /* best effort */
-  }
-}
-
-async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-function exited(p: ChildProcess): Promise<number | null> {
-  return p.exitCode !== null ? Promise.resolve(p.exitCode) : new Promise((r) => p.once('exit', (code) => r(code)));
-}
 
 describe('kts server / kts agent join', () => {
   let dataDir: string;

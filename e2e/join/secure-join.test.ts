@@ -14,6 +14,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { CertificateSigningRequestKind, LeaseKind, NodeKind, SecretKind } from '@kubets/api';
 import { RestClient, createCA, issueCertificate, loadKubeconfig } from '@kubets/client';
 import { ktsCommand, spawnKts, type KtsProcess } from '../harness/kts';
+import { exited, sh, waitFor } from './helpers';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const n = 200 + (process.pid % 50); // 172.29.<n>.0/24 for the node network, 10.<n>.0.0/16 for pods
@@ -23,27 +24,6 @@ const hostIP = `172.29.${n}.1`;
 const nodeIP = `172.29.${n}.10`;
 const nodeName = `secure-node-${n}`;
 
-function sh(cmd: string, args: string[]): void {
-  try {
-    execFileSync(cmd, args, { stdio: 'ignore' });
-  } catch {
-    /* best effort */
-  }
-}
-
-async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-function exited(p: ChildProcess): Promise<number | null> {
-  return p.exitCode !== null ? Promise.resolve(p.exitCode) : new Promise((r) => p.once('exit', (code) => r(code)));
-}
 
 /** Runs `kts agent` expected to refuse (it stops before running any node component); returns exit code and output. */
 async function refusedAgent(server: string, token: string, dir: string): Promise<{ code: number | null; out: string }> {
