@@ -1,4 +1,5 @@
 // SharedInformerFactory: one informer (and so one list+watch) per (kind, namespace, selectors) per process.
+import { setMaxListeners } from 'node:events';
 import type { KindDef, KubeObject } from '@kubets/api';
 import type { KubeClient } from '../interface';
 import { type Clock, realClock } from '../clock';
@@ -74,6 +75,8 @@ export class SharedInformerFactory {
   /** Starts every informer; informers requested later start immediately. */
   start(signal: AbortSignal): void {
     this.signal = signal;
+    // every informer (and its reflector) listens for this one abort: a dozen are expected, not a leak
+    setMaxListeners(0, signal);
     for (const inf of this.informers.values()) inf.start(signal);
   }
 
