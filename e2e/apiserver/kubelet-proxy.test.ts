@@ -1,6 +1,7 @@
 // pods/log and pods/exec pass through the apiserver to the node's kubelet (a fake one here), driven by the real
 // kubectl 1.32 (WebSocket v5.channel.k8s.io for exec).
 import * as http from 'node:http';
+import * as https from 'node:https';
 import { WebSocket } from 'ws';
 import { startTestApiServer, type TestApiServer } from '../harness/apiserver';
 import { call } from './http';
@@ -50,8 +51,10 @@ describe('kubelet passthrough', () => {
 
   it('portforward SPDY upgrades pass bytes both ways', async () => {
     const { res, socket } = await new Promise<{ res: http.IncomingMessage; socket: import('node:net').Socket }>((resolve, reject) => {
-      const r = http.request(`${t.url}/api/v1/namespaces/default/pods/runner/portforward`, {
+      const r = https.request(`${t.url}/api/v1/namespaces/default/pods/runner/portforward`, {
         method: 'POST',
+        ca: t.creds.ca,
+        ...(t.creds.cert && t.creds.key ? { cert: t.creds.cert, key: t.creds.key } : {}),
         headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'portforward.k8s.io' },
       });
       r.on('upgrade', (res, socket) => resolve({ res, socket }));
@@ -68,8 +71,11 @@ describe('kubelet passthrough', () => {
   });
 
   it('upgrades for unknown pods are 404 Status', async () => {
-    const ws = new WebSocket(`${t.url.replace('http', 'ws')}/api/v1/namespaces/default/pods/ghost/exec?command=ls`, 'v5.channel.k8s.io');
-    const code = await new Promise<number>((resolve) => ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    const ws = new WebSocket(`${t.url.replace('https', 'wss')}/api/v1/namespaces/default/pods/ghost/exec?command=ls`, 'v5.channel.k8s.io', { ca: t.creds.ca, ...(t.creds.cert && t.creds.key ? { cert: t.creds.cert, key: t.creds.key } : {}) });
+    const code = await new Promise<number>((resolve, reject) => {
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.once('error', reject);
+    });
     expect(code).toBe(404);
   });
 

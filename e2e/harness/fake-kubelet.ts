@@ -1,7 +1,8 @@
-// A fake kubelet for apiserver passthrough tests: serves /containerLogs (two lines), exec as WebSocket
+// A fake kubelet (HTTPS) for apiserver passthrough tests: serves /containerLogs (two lines), exec as WebSocket
 // v5.channel.k8s.io through a test-supplied handler, and optionally plain SPDY upgrades; registers a Node whose
 // status points the apiserver at it, and a Running pod bound to that node.
-import * as http from 'node:http';
+import * as https from 'node:https';
+import { createCA, issueCertificate } from '@kubets/client';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -21,7 +22,11 @@ export const execSuccess = { metadata: {}, status: 'Success' };
 export async function startFakeKubelet(opts: { exec: ExecHandler; spdyEcho?: boolean }): Promise<FakeKubelet> {
   const seen: string[] = [];
   const sockets = new Set<Duplex>();
-  const server = http.createServer((req, res) => {
+  // kubelets serve HTTPS only; the harness's API server does not verify kubelet certificates (no
+  // --kubelet-certificate-authority), so a throwaway CA will do
+  const ca = await createCA('fake-kubelet-ca');
+  const serving = await issueCertificate(ca, { commonName: 'fake-kubelet', hosts: ['127.0.0.1'], usage: 'server', days: 1 });
+  const server = https.createServer({ cert: serving.certPem, key: serving.keyPem }, (req, res) => {
     seen.push(`${req.method} ${req.url}`);
     if (req.url?.startsWith('/containerLogs/default/runner/')) {
       res.writeHead(200, { 'Content-Type': 'text/plain' });
