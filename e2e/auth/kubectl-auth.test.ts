@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startTestApiServer, type TestApiServer } from '../harness/apiserver';
+import { fetchAs } from '@kubets/apiserver/testing/https-fetch';
 
 jest.setTimeout(120_000);
 
@@ -112,4 +113,26 @@ it('the audit log records each request as its policy says, with the caller and t
   expect(evs.some((e) => e.requestURI.startsWith('/version') || e.requestURI === '/api')).toBe(false);
   expect(evs.some((e) => e.stage === 'RequestReceived')).toBe(false);
   expect(fs.statSync(auditLog).mode & 0o777).toBe(0o600);
+});
+
+it('publishes the service-account issuer (OpenID discovery and JWKS) that verifies the tokens it issues', async () => {
+  const conf = (await (await t.fetch(`${t.url}/.well-known/openid-configuration`)).json()) as { issuer: string; jwks_uri: string; id_token_signing_alg_values_supported: string[] };
+  expect(conf.id_token_signing_alg_values_supported).toEqual(['RS256']);
+  expect(conf.jwks_uri).toBe(`${conf.issuer}/openid/v1/jwks`);
+  const jwks = (await (await t.fetch(`${t.url}/openid/v1/jwks`)).json()) as { keys: Array<{ kid: string; alg: string; kty: string }> };
+  const token = (await t.kubectl(['create', 'token', 'robot', '-n', 'team'])).stdout.trim();
+  const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as { kid: string };
+  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss: string };
+  expect(payload.iss).toBe(conf.issuer);
+  expect(jwks.keys).toEqual([expect.objectContaining({ kid: header.kid, alg: 'RS256', kty: 'RSA' })]);
+  // anonymous callers may not read it (upstream binds system:service-account-issuer-discovery to service accounts)
+  const anonymous = fetchAs({ ca: t.creds.ca });
+  try {
+    expect((await anonymous(`${t.url}/openid/v1/jwks`)).status).toBe(403);
+  } finally {
+    await anonymous.close();
+  }
+  // a service account may
+  const sa = await t.kubectl(['--kubeconfig', t.kubeconfigFor('robot-jwks', { token }), 'get', '--raw', '/openid/v1/jwks']);
+  expect(sa.code).toBe(0);
 });
