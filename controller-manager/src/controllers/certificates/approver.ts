@@ -51,8 +51,6 @@ const recognizers: Recognizer[] = [
   { subresource: 'nodeclient', recognize: isNodeClientCert, successMessage: 'Auto approving kubelet client certificate after SubjectAccessReview.' },
 ];
 
-const isReady = (node: ReadOnly<Node> | undefined): boolean => !!node?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-
 /** Why a kubelet-serving request is not the node asking for its own names and addresses (undefined: it is). */
 export function kubeletServingMismatch(csr: CSR, req: CsrDetails, node: ReadOnly<Node> | undefined): string | undefined {
   if (kubeletServingError(req, csr.spec.usages ?? [])) return 'not a valid kubelet serving request';
@@ -113,10 +111,11 @@ export class CSRApprovingController extends BaseController {
     const tried: string[] = [];
     for (const r of recognizers) {
       if (!r.recognize(csr, req)) continue;
-      // a bootstrap token may not take over a live node's name: only the node itself (selfnodeclient, proving it
-      // holds that node's current certificate) renews a name whose Node is Ready
-      if (r.subresource === 'nodeclient' && csr.spec.username !== req.commonName && isReady(this.nodes.get(req.commonName.replace(/^system:node:/, '')))) {
-        return this.deny(csr, 'NodeExists', `node ${JSON.stringify(req.commonName.replace(/^system:node:/, ''))} already exists and is Ready: a new client certificate for it can only be requested by the node itself`);
+      // a bootstrap token may not take over an existing node's name: only the node itself (selfnodeclient, proving
+      // it holds that node's key through its current certificate) gets another certificate for it; to re-join a node
+      // that lost its key, delete its Node first
+      if (r.subresource === 'nodeclient' && csr.spec.username !== req.commonName && this.nodes.get(req.commonName.replace(/^system:node:/, ''))) {
+        return this.deny(csr, 'NodeExists', `node ${JSON.stringify(req.commonName.replace(/^system:node:/, ''))} already exists: a new client certificate for it can only be requested by the node itself (delete the Node to join again under this name)`);
       }
       tried.push(r.subresource);
       if (await this.authorize(csr, r.subresource)) return this.approve(csr, r.successMessage);

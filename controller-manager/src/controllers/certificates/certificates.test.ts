@@ -144,7 +144,8 @@ describe('CSRApprovingController', () => {
     ['serving: for a node that does not exist', { subject: { commonName: 'system:node:ghost', organizations: ['system:nodes'], hosts: ['ghost'] }, signer: 'kubernetes.io/kubelet-serving', usages: serving, user: 'system:node:ghost', groups: ['system:nodes'] }, undefined, []],
   ])('%s', async (_n, o, approvedMessage, reviewed) => {
     const pem = (await createCSR(o.subject)).csrPem;
-    h.client.seed(NodeKind, node('n1', [{ type: 'Hostname', address: 'n1' }, { type: 'InternalIP', address: '10.0.0.1' }]));
+    // serving requests are checked against the Node; a bootstrap client request for an existing Node is refused
+    if (o.signer === 'kubernetes.io/kubelet-serving') h.client.seed(NodeKind, node('n1', [{ type: 'Hostname', address: 'n1' }, { type: 'InternalIP', address: '10.0.0.1' }]));
     h.client.seed(CertificateSigningRequestKind, csrObj('c', pem, o.signer, o.usages, { username: o.user, groups: o.groups ?? [] }));
     for (const a of o.allow ?? []) allowed.add(a);
     await h.start();
@@ -179,10 +180,13 @@ describe('CSRApprovingController', () => {
     expect(await conditionsOf('c')).toMatchObject([{ type: 'Approved', status: 'True' }]);
   });
 
-  it('denies a bootstrap request for the name of a Ready node; the node itself still renews', async () => {
+  it.each([
+    ['Ready', 'True'],
+    ['NotReady', 'Unknown'],
+  ])('denies a bootstrap request for the name of an existing (%s) node; the node itself still renews', async (_what, readyStatus) => {
     const pem = (await createCSR(nodeSubject)).csrPem;
-    const ready: Node = { ...node('n1', []), status: { conditions: [{ type: 'Ready', status: 'True' }] } };
-    h.client.seed(NodeKind, ready);
+    const existing: Node = { ...node('n1', []), status: { conditions: [{ type: 'Ready', status: readyStatus }] } };
+    h.client.seed(NodeKind, existing);
     h.client.seed(
       CertificateSigningRequestKind,
       csrObj('takeover', pem, 'kubernetes.io/kube-apiserver-client-kubelet', client, { username: 'system:bootstrap:abcdef', groups: ['system:bootstrappers'] }),
